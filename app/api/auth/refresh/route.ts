@@ -1,0 +1,71 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+import { clearAuthCookies, readSessionSecret, setTokenCookie } from "@/lib/auth/cookies";
+import { isSameOriginRequest } from "@/lib/auth/origin";
+import { refreshToken } from "@/lib/auth/refresh";
+import { errorBody, type ErrorCode } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const NO_STORE = { "Cache-Control": "no-store" };
+
+export interface RefreshResponse {
+  /** Seconds until the new token expires. The client schedules its next refresh from this. */
+  expiresIn: number;
+  sessionId: string;
+}
+
+/**
+ * Mints a new token cookie from the session cookie. The body may be empty or
+ * `{"activity": true}` when the user interacted with the page since the last refresh.
+ */
+export async function POST(request: NextRequest): Promise<NextResponse> {
+  if (!isSameOriginRequest(request.headers)) {
+    log.warn({ path: request.nextUrl.pathname }, "cross-site refresh refused");
+    return fail("cross_site_request", 403);
+  }
+
+  const activity = await readActivityFlag(request);
+  if (activity === undefined) return fail("invalid_request_body", 400);
+
+  const secret = readSessionSecret(request.cookies);
+  if (!secret) return signedOut("signed_out");
+
+  const refreshed = await refreshToken(secret, { userActivity: activity });
+  if (!refreshed) return signedOut("session_ended");
+
+  const body: RefreshResponse = {
+    expiresIn: refreshed.expiresInSeconds,
+    sessionId: refreshed.sessionId,
+  };
+  const response = NextResponse.json(body, { headers: NO_STORE });
+  setTokenCookie(response.cookies, refreshed.token, refreshed.expiresInSeconds);
+  return response;
+}
+
+/** Returns the `activity` flag, false for an empty body, or undefined for a malformed one. */
+async function readActivityFlag(request: NextRequest): Promise<boolean | undefined> {
+  const text = await request.text();
+  if (text.trim() === "") return false;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null) return undefined;
+    const activity = (parsed as { activity?: unknown }).activity;
+    if (activity === undefined) return false;
+    return typeof activity === "boolean" ? activity : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function fail(code: ErrorCode, status: number): NextResponse {
+  return NextResponse.json(errorBody(code), { status, headers: NO_STORE });
+}
+
+function signedOut(code: ErrorCode): NextResponse {
+  const response = fail(code, 401);
+  clearAuthCookies(response.cookies);
+  return response;
+}

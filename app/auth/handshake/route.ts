@@ -1,0 +1,54 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+import {
+  clearAuthCookies,
+  hasHandshakeGuard,
+  readSessionSecret,
+  setHandshakeGuard,
+  setTokenCookie,
+} from "@/lib/auth/cookies";
+import { refreshToken } from "@/lib/auth/refresh";
+import { safeReturnPath } from "@/lib/auth/return-path";
+import { log } from "@/lib/log";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * Page navigations with an expired token land here from middleware: mint a new token from
+ * the session cookie and go back to the page. A GET, because it follows a redirect; it is
+ * safe to trigger cross-site since it changes nothing an attacker can observe or use.
+ */
+export async function GET(request: NextRequest): Promise<NextResponse> {
+  const returnPath = safeReturnPath(request.nextUrl.searchParams.get("return_to"));
+  const secret = readSessionSecret(request.cookies);
+  if (!secret) return redirectToSignIn(request, returnPath);
+
+  // A guard still present means the token minted moments ago was refused again (for
+  // example a verifier with other keys than the signer): stop instead of looping.
+  if (hasHandshakeGuard(request.cookies)) {
+    log.error(
+      { returnPath },
+      "handshake repeated within its guard window; signing the browser out",
+    );
+    return redirectToSignIn(request, returnPath, "handshake_failed");
+  }
+
+  const refreshed = await refreshToken(secret, { userActivity: true });
+  if (!refreshed) return redirectToSignIn(request, returnPath, "session_ended");
+
+  const response = NextResponse.redirect(new URL(returnPath, request.nextUrl.origin));
+  response.headers.set("Cache-Control", "no-store");
+  setTokenCookie(response.cookies, refreshed.token, refreshed.expiresInSeconds);
+  setHandshakeGuard(response.cookies);
+  return response;
+}
+
+function redirectToSignIn(request: NextRequest, returnPath: string, reason?: string) {
+  const query = new URLSearchParams({ return_to: returnPath });
+  if (reason) query.set("reason", reason);
+  const response = NextResponse.redirect(new URL(`/sign-in?${query}`, request.nextUrl.origin));
+  response.headers.set("Cache-Control", "no-store");
+  clearAuthCookies(response.cookies);
+  return response;
+}

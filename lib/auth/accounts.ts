@@ -1,0 +1,104 @@
+import "server-only";
+
+import { eq, sql } from "drizzle-orm";
+
+import type { Database } from "../db/client";
+import { users } from "../db/schema";
+import type { RequestContext } from "../device/request-context";
+import { log } from "../log";
+import { recordSecurityEvent } from "../security-events";
+import type { SignInInput, SignUpInput } from "./forms";
+import { hashPassword, verifyAgainstDummyHash, verifyPassword } from "./password";
+import { createSession, type CreatedSession } from "./sessions";
+
+export type SignUpResult =
+  { ok: true; session: CreatedSession } | { ok: false; error: "email_taken" };
+
+const UNIQUE_VIOLATION = "23505";
+
+/** Creates an account and its first session. */
+export async function signUp(
+  db: Database,
+  input: SignUpInput,
+  context: RequestContext,
+): Promise<SignUpResult> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ email: input.email, displayName: input.displayName, passwordHash })
+        .returning({ id: users.id });
+      if (!user) throw new Error("Inserting the user returned no row.");
+      const session = await createSession(tx, user.id, context);
+      await recordSecurityEvent(tx, {
+        type: "sign_up",
+        userId: user.id,
+        sessionId: session.subject.sessionId,
+        context,
+      });
+      log.info({ userId: user.id, sessionId: session.subject.sessionId }, "account created");
+      return { ok: true as const, session };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, error: "email_taken" };
+    throw error;
+  }
+}
+
+export type SignInResult = { ok: true; session: CreatedSession } | { ok: false };
+
+/**
+ * Checks the password and creates a new session. Every failure looks the same to the
+ * caller, and an unknown email costs one password hash like a known one.
+ */
+export async function signIn(
+  db: Database,
+  input: SignInInput,
+  context: RequestContext,
+): Promise<SignInResult> {
+  const [user] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, input.email.toLowerCase()))
+    .limit(1);
+
+  if (!user) {
+    await verifyAgainstDummyHash(input.password);
+    await recordSecurityEvent(db, { type: "sign_in_failed", userId: null, context });
+    log.info({ reason: "unknown_email" }, "sign-in failed");
+    return { ok: false };
+  }
+
+  if (!(await verifyPassword(user.passwordHash, input.password))) {
+    await recordSecurityEvent(db, { type: "sign_in_failed", userId: user.id, context });
+    log.info({ userId: user.id, reason: "wrong_password" }, "sign-in failed");
+    return { ok: false };
+  }
+
+  const session = await db.transaction(async (tx) => {
+    const created = await createSession(tx, user.id, context);
+    await recordSecurityEvent(tx, {
+      type: "sign_in",
+      userId: user.id,
+      sessionId: created.subject.sessionId,
+      context,
+    });
+    return created;
+  });
+  log.info({ userId: user.id, sessionId: session.subject.sessionId }, "signed in");
+  return { ok: true, session };
+}
+
+// Drizzle 0.45 wraps driver errors; the Postgres error code sits on the error or its cause.
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current instanceof Error || isObject(current);) {
+    if ((current as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
+}

@@ -1,0 +1,23 @@
+import "server-only";
+
+import { getDb } from "../db/client";
+import { refreshSession } from "./sessions";
+import { mintSessionToken, type MintedToken } from "./token";
+
+export interface RefreshedToken extends MintedToken {
+  sessionId: string;
+}
+
+/**
+ * Validates the session behind a cookie secret and mints its next token. Returns null when
+ * the session is not active, so the caller can sign the browser out.
+ */
+export async function refreshToken(
+  secret: string,
+  options: { userActivity: boolean },
+): Promise<RefreshedToken | null> {
+  const subject = await refreshSession(await getDb(), secret, options);
+  if (!subject) return null;
+  const minted = await mintSessionToken(subject);
+  return { ...minted, sessionId: subject.sessionId };
+}

@@ -1,0 +1,77 @@
+import "server-only";
+
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+
+import { getDb } from "../db/client";
+import { readRequestContext, type RequestContext } from "../device/request-context";
+import { getEnv } from "../env";
+import {
+  clearAuthCookies,
+  readSessionSecret,
+  readSessionToken,
+  setSessionCookie,
+  setTokenCookie,
+} from "./cookies";
+import { findActiveSession, type CreatedSession } from "./sessions";
+import { mintSessionToken, type TokenSubject } from "./token";
+import { verifySessionToken, type SessionClaims } from "./token-verify";
+
+export interface Auth {
+  claims: SessionClaims;
+  /** Seconds until the token expires, by the server's clock. */
+  expiresInSeconds: number;
+}
+
+/**
+ * Returns the verified token claims of this request, or null when signed out. Stateless:
+ * verifies the token cookie with the public key and reads no database. Memoized per
+ * request, so a layout, its page and their components verify once.
+ */
+export const getAuth = cache(async (): Promise<Auth | null> => {
+  const result = await verifySessionToken(readSessionToken(await cookies()));
+  if (!result.ok) return null;
+  const expiresInSeconds = Math.max(0, result.claims.exp - Math.floor(Date.now() / 1000));
+  return { claims: result.claims, expiresInSeconds };
+});
+
+/**
+ * Returns the verified claims or redirects: through the handshake when a session cookie
+ * could mint a new token, to sign-in otherwise. `returnPath` is where the user comes back.
+ */
+export async function requireAuth(returnPath: string): Promise<Auth> {
+  const auth = await getAuth();
+  if (auth) return auth;
+  const query = new URLSearchParams({ return_to: returnPath });
+  if (readSessionSecret(await cookies())) redirect(`/auth/handshake?${query}`);
+  redirect(`/sign-in?${query}`);
+}
+
+/**
+ * Returns the caller's session row after re-reading it in the database, for mutations: a
+ * token may be up to one lifetime stale, and a revoked session must not act. Signs the
+ * browser out and redirects to sign-in when the row is not active.
+ */
+export async function requireActiveSession(): Promise<TokenSubject> {
+  const cookieStore = await cookies();
+  const secret = readSessionSecret(cookieStore);
+  const session = secret ? await findActiveSession(await getDb(), secret) : null;
+  if (!session) {
+    clearAuthCookies(cookieStore);
+    redirect("/sign-in?reason=session_ended");
+  }
+  return session;
+}
+
+export async function currentRequestContext(): Promise<RequestContext> {
+  return readRequestContext(await headers(), getEnv().trustedProxyHops);
+}
+
+/** Sets both cookies for a session that was just created by sign-in or sign-up. */
+export async function startBrowserSession(session: CreatedSession): Promise<void> {
+  const cookieStore = await cookies();
+  const minted = await mintSessionToken(session.subject);
+  setSessionCookie(cookieStore, session.secret, getEnv().sessionMaxAgeSeconds);
+  setTokenCookie(cookieStore, minted.token, minted.expiresInSeconds);
+}

@@ -1,0 +1,171 @@
+import "server-only";
+
+import { and, desc, eq, ne, sql } from "drizzle-orm";
+
+import type { Database } from "../db/client";
+import { sessions, type SessionEndReason } from "../db/schema";
+import { describeLocation } from "../device/location";
+import type { RequestContext } from "../device/request-context";
+import { parseUserAgent } from "../device/user-agent";
+import { generateSessionSecret, hashSessionSecret } from "./secret";
+import type { TokenSubject } from "./token";
+
+// Columns that make up a token; selected by every statement that leads to minting one.
+const tokenSubjectColumns = {
+  userId: sessions.userId,
+  sessionId: sessions.id,
+  lastVerifiedAt: sessions.lastVerifiedAt,
+  activeOrganizationId: sessions.activeOrganizationId,
+  activeRole: sessions.activeRole,
+};
+
+export interface CreatedSession {
+  subject: TokenSubject;
+  /** The cookie secret. Returned once, to be set in the cookie, and never stored. */
+  secret: string;
+}
+
+/** Creates the session row for a sign-in that has just verified the password. */
+export async function createSession(
+  db: Database,
+  userId: string,
+  context: RequestContext,
+): Promise<CreatedSession> {
+  const secret = generateSessionSecret();
+  const device = parseUserAgent(context.userAgent);
+  const [subject] = await db
+    .insert(sessions)
+    .values({
+      userId,
+      secretHash: hashSessionSecret(secret),
+      userAgent: context.userAgent,
+      browser: device.browser,
+      os: device.os,
+      deviceType: device.deviceType,
+      ip: context.ip,
+      location: describeLocation(context.ip),
+    })
+    .returning(tokenSubjectColumns);
+  if (!subject) throw new Error("Inserting the session row returned no row.");
+  return { subject, secret };
+}
+
+/**
+ * Validates the session behind a cookie secret and returns what the next token needs, in a
+ * single statement: only an active row matches, so an ended, revoked or expired session
+ * never mints. `userActivity` moves last-active forward; a background refresh with no user
+ * interaction leaves it alone.
+ */
+export async function refreshSession(
+  db: Database,
+  secret: string,
+  options: { userActivity: boolean },
+): Promise<TokenSubject | null> {
+  const [subject] = await db
+    .update(sessions)
+    .set({
+      lastActiveAt: options.userActivity ? sql`now()` : sql`${sessions.lastActiveAt}`,
+    })
+    .where(and(eq(sessions.secretHash, hashSessionSecret(secret)), eq(sessions.status, "active")))
+    .returning(tokenSubjectColumns);
+  return subject ?? null;
+}
+
+/** Returns the active session row behind a cookie secret; used before every mutation. */
+export async function findActiveSession(
+  db: Database,
+  secret: string,
+): Promise<TokenSubject | null> {
+  const [subject] = await db
+    .select(tokenSubjectColumns)
+    .from(sessions)
+    .where(and(eq(sessions.secretHash, hashSessionSecret(secret)), eq(sessions.status, "active")))
+    .limit(1);
+  return subject ?? null;
+}
+
+/** Marks the caller's own session as signed out. Returns false when it was not active. */
+export async function endSession(db: Database, sessionId: string): Promise<boolean> {
+  const ended = await db
+    .update(sessions)
+    .set({ status: "ended", endReason: "signed_out", endedAt: sql`now()` })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.status, "active")))
+    .returning({ id: sessions.id });
+  return ended.length > 0;
+}
+
+export interface RevokeRequest {
+  userId: string;
+  /** The caller's own session, which a revoke never touches. */
+  currentSessionId: string;
+  reason: SessionEndReason;
+}
+
+/**
+ * Revokes one of the user's other sessions. Returns false, changing nothing, when the
+ * target does not exist, is not active, is the current session or belongs to another user:
+ * the caller cannot tell these apart.
+ */
+export async function revokeSession(
+  db: Database,
+  request: RevokeRequest & { targetSessionId: string },
+): Promise<boolean> {
+  const revoked = await db
+    .update(sessions)
+    .set({ status: "revoked", endReason: request.reason, endedAt: sql`now()` })
+    .where(
+      and(
+        eq(sessions.id, request.targetSessionId),
+        eq(sessions.userId, request.userId),
+        eq(sessions.status, "active"),
+        ne(sessions.id, request.currentSessionId),
+      ),
+    )
+    .returning({ id: sessions.id });
+  return revoked.length > 0;
+}
+
+/** Revokes every active session of the user except the current one; returns their ids. */
+export async function revokeOtherSessions(db: Database, request: RevokeRequest): Promise<string[]> {
+  const revoked = await db
+    .update(sessions)
+    .set({ status: "revoked", endReason: request.reason, endedAt: sql`now()` })
+    .where(
+      and(
+        eq(sessions.userId, request.userId),
+        eq(sessions.status, "active"),
+        ne(sessions.id, request.currentSessionId),
+      ),
+    )
+    .returning({ id: sessions.id });
+  return revoked.map((row) => row.id);
+}
+
+/** A session as the devices page shows it: no secret hash, no raw internals. */
+export interface DeviceSession {
+  id: string;
+  browser: string | null;
+  os: string | null;
+  deviceType: "desktop" | "mobile" | "tablet" | "other";
+  ip: string | null;
+  location: string | null;
+  createdAt: Date;
+  lastActiveAt: Date;
+}
+
+export async function listActiveSessions(db: Database, userId: string): Promise<DeviceSession[]> {
+  return db
+    .select({
+      id: sessions.id,
+      browser: sessions.browser,
+      os: sessions.os,
+      deviceType: sessions.deviceType,
+      ip: sessions.ip,
+      location: sessions.location,
+      createdAt: sessions.createdAt,
+      lastActiveAt: sessions.lastActiveAt,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.status, "active")))
+    .orderBy(desc(sessions.lastActiveAt));
+}

@@ -1,0 +1,201 @@
+// The browser side of token refresh: one coordinator per tab, agreeing with the other tabs
+// of the same browser so that they send one refresh per token lifetime between them.
+//
+// - Web Locks let one tab at a time decide whether to refresh.
+// - localStorage holds the shared expiry, read inside the lock. BroadcastChannel messages
+//   could arrive after the next tab already holds the lock, so they only wake tabs up.
+// - Times use `performance.timeOrigin + performance.now()`: monotonic within a tab, so a
+//   changed system clock does not shift the schedule, and comparable across tabs.
+
+const LOCK_NAME = "tessera:token-refresh";
+const CHANNEL_NAME = "tessera:session";
+const EXPIRY_KEY = "tessera:token-expires-at";
+const INTERACTION_KEY = "tessera:last-interaction-at";
+const REFRESH_ENDPOINT = "/api/auth/refresh";
+
+const MIN_LEAD_MS = 1_000;
+const MAX_LEAD_MS = 15_000;
+const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+const INTERACTION_WRITE_INTERVAL_MS = 1_000;
+
+type ChannelMessage = { type: "refreshed"; expiresAt: number } | { type: "signed-out" };
+
+export interface RefresherOptions {
+  /** Seconds the current token has left, as computed by the server when it rendered. */
+  initialExpiresIn: number;
+  /** Called when the session is over, in this tab or another. */
+  onSignedOut(): void;
+  /** Called after each successful refresh in any tab, for status displays. */
+  onRefreshed?(expiresAt: number): void;
+}
+
+export function monotonicNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export class TokenRefresher {
+  private expiresAt: number;
+  private lifetimeMs: number;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private retryIndex = 0;
+  private lastRefreshAt = monotonicNow();
+  private lastInteractionWrite = 0;
+  private channel: BroadcastChannel | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: RefresherOptions) {
+    this.lifetimeMs = Math.max(options.initialExpiresIn, 1) * 1000;
+    this.expiresAt = Math.max(monotonicNow() + this.lifetimeMs, readNumber(EXPIRY_KEY));
+  }
+
+  start(): void {
+    this.channel = new BroadcastChannel(CHANNEL_NAME);
+    this.channel.onmessage = (event: MessageEvent<ChannelMessage>) => this.onMessage(event.data);
+    document.addEventListener("visibilitychange", this.onVisibilityChange);
+    for (const type of ["pointerdown", "keydown", "touchstart"] as const) {
+      window.addEventListener(type, this.onInteraction, { passive: true });
+    }
+    // Loading or navigating to a page is activity too.
+    this.onInteraction();
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.channel?.close();
+    document.removeEventListener("visibilitychange", this.onVisibilityChange);
+    for (const type of ["pointerdown", "keydown", "touchstart"] as const) {
+      window.removeEventListener(type, this.onInteraction);
+    }
+  }
+
+  /** Refreshes now, for example after a request was answered 401. */
+  refreshNow(): Promise<void> {
+    return this.refreshIfDue({ force: true });
+  }
+
+  /** Records user activity; the next refresh reports it so the session counts as active. */
+  readonly onInteraction = (): void => {
+    const now = monotonicNow();
+    if (now - this.lastInteractionWrite < INTERACTION_WRITE_INTERVAL_MS) return;
+    this.lastInteractionWrite = now;
+    localStorage.setItem(INTERACTION_KEY, String(now));
+  };
+
+  private readonly onVisibilityChange = (): void => {
+    if (document.visibilityState === "visible") {
+      this.adoptSharedExpiry();
+      this.schedule();
+    } else {
+      // Hidden tabs do not refresh; they catch up as soon as they are visible again.
+      clearTimeout(this.timer);
+    }
+  };
+
+  private onMessage(message: ChannelMessage): void {
+    if (message.type === "signed-out") {
+      this.signedOut(false);
+      return;
+    }
+    this.expiresAt = Math.max(this.expiresAt, message.expiresAt);
+    this.options.onRefreshed?.(this.expiresAt);
+    this.schedule();
+  }
+
+  private leadMs(): number {
+    return Math.min(MAX_LEAD_MS, Math.max(MIN_LEAD_MS, this.lifetimeMs / 4));
+  }
+
+  private schedule(delayMs?: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped || document.visibilityState !== "visible") return;
+    const dueIn = delayMs ?? this.expiresAt - this.leadMs() - monotonicNow();
+    this.timer = setTimeout(() => void this.refreshIfDue({ force: false }), Math.max(0, dueIn));
+  }
+
+  private adoptSharedExpiry(): void {
+    this.expiresAt = Math.max(this.expiresAt, readNumber(EXPIRY_KEY));
+  }
+
+  private async refreshIfDue({ force }: { force: boolean }): Promise<void> {
+    if (this.stopped) return;
+    await navigator.locks.request(LOCK_NAME, async () => {
+      this.adoptSharedExpiry();
+      const due = this.expiresAt - this.leadMs() <= monotonicNow();
+      if (!force && !due) {
+        this.schedule();
+        return;
+      }
+      await this.refresh();
+    });
+  }
+
+  private async refresh(): Promise<void> {
+    const userActivity = readNumber(INTERACTION_KEY) > this.lastRefreshAt;
+    const startedAt = monotonicNow();
+    let response: Response;
+    try {
+      response = await fetch(REFRESH_ENDPOINT, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ activity: userActivity }),
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+
+    if (response.status === 401) {
+      this.signedOut(true);
+      return;
+    }
+    if (!response.ok) {
+      this.scheduleRetry();
+      return;
+    }
+
+    const { expiresIn } = (await response.json()) as { expiresIn: number };
+    this.retryIndex = 0;
+    this.lastRefreshAt = startedAt;
+    this.lifetimeMs = expiresIn * 1000;
+    // Measured from when the request was sent, so network time only makes the refresh earlier.
+    this.expiresAt = startedAt + this.lifetimeMs;
+    localStorage.setItem(EXPIRY_KEY, String(this.expiresAt));
+    this.channel?.postMessage({
+      type: "refreshed",
+      expiresAt: this.expiresAt,
+    } satisfies ChannelMessage);
+    this.options.onRefreshed?.(this.expiresAt);
+    this.schedule();
+  }
+
+  private scheduleRetry(): void {
+    const delay = RETRY_DELAYS_MS[Math.min(this.retryIndex, RETRY_DELAYS_MS.length - 1)] ?? 30_000;
+    this.retryIndex += 1;
+    this.schedule(delay);
+  }
+
+  private signedOut(broadcast: boolean): void {
+    if (this.stopped) return;
+    localStorage.removeItem(EXPIRY_KEY);
+    if (broadcast) this.channel?.postMessage({ type: "signed-out" } satisfies ChannelMessage);
+    this.stop();
+    this.options.onSignedOut();
+  }
+}
+
+/** Tells every other tab of this browser that the session is over. */
+export function broadcastSignedOut(): void {
+  localStorage.removeItem(EXPIRY_KEY);
+  const channel = new BroadcastChannel(CHANNEL_NAME);
+  channel.postMessage({ type: "signed-out" } satisfies ChannelMessage);
+  channel.close();
+}
+
+function readNumber(key: string): number {
+  const value = Number(localStorage.getItem(key));
+  return Number.isFinite(value) ? value : 0;
+}

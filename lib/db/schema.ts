@@ -1,0 +1,114 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  inet,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // Stored as the user typed it; uniqueness and lookups use lower(email).
+    email: text("email").notNull(),
+    displayName: text("display_name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("users_email_lower_key").on(sql`lower(${table.email})`)],
+);
+
+export const SESSION_STATUSES = ["active", "ended", "revoked", "expired"] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const SESSION_END_REASONS = [
+  "signed_out",
+  "revoked_by_user",
+  "revoked_by_admin",
+  "idle_timeout",
+  "absolute_timeout",
+  "password_changed",
+  "removed_from_organization",
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    // The public id: shown on the devices page, used in revoke requests and in the `sid`
+    // claim. It proves nothing; the secret in the session cookie does.
+    id: uuid("id").primaryKey().defaultRandom(),
+    // SHA-256 of the cookie secret, base64url. The secret itself is never stored.
+    secretHash: text("secret_hash").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: text("status", { enum: SESSION_STATUSES }).notNull().default("active"),
+    endReason: text("end_reason", { enum: SESSION_END_REASONS }),
+    createdAt: createdAt(),
+    lastActiveAt: timestamp("last_active_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    // When the password was last checked for this session: the `auth_time` claim.
+    lastVerifiedAt: timestamp("last_verified_at", { withTimezone: true }).notNull().defaultNow(),
+    userAgent: text("user_agent").notNull().default(""),
+    browser: text("browser"),
+    os: text("os"),
+    deviceType: text("device_type", {
+      enum: ["desktop", "mobile", "tablet", "other"],
+    })
+      .notNull()
+      .default("other"),
+    ip: inet("ip"),
+    location: text("location"),
+    // Active organization and role. Organizations arrive with the roles work; until then
+    // both stay null and the token omits the claims.
+    activeOrganizationId: uuid("active_organization_id"),
+    activeRole: text("active_role", { enum: ["admin", "member"] }),
+  },
+  (table) => [
+    uniqueIndex("sessions_secret_hash_key").on(table.secretHash),
+    index("sessions_user_status_idx").on(table.userId, table.status),
+    check(
+      "sessions_status_known",
+      sql`${table.status} in ('active', 'ended', 'revoked', 'expired')`,
+    ),
+    check(
+      "sessions_ended_consistency",
+      sql`(${table.status} = 'active') = (${table.endedAt} is null and ${table.endReason} is null)`,
+    ),
+  ],
+);
+
+export const SECURITY_EVENT_TYPES = [
+  "sign_up",
+  "sign_in",
+  "sign_in_failed",
+  "sign_out",
+  "session_revoked",
+] as const;
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
+
+// Append-only: the app inserts rows and never updates them.
+export const securityEvents = pgTable(
+  "security_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    type: text("type", { enum: SECURITY_EVENT_TYPES }).notNull(),
+    // Null for a failed sign-in with an unknown email.
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    sessionId: uuid("session_id").references(() => sessions.id, { onDelete: "set null" }),
+    ip: inet("ip"),
+    userAgent: text("user_agent"),
+    detail: jsonb("detail").$type<Record<string, string>>(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("security_events_user_created_idx").on(table.userId, table.createdAt)],
+);

@@ -1,0 +1,112 @@
+import "server-only";
+
+import { z } from "zod";
+
+import { DEFAULT_TOKEN_ISSUER, parsePublicKeySet, parseSecureCookies } from "./auth/edge-config";
+
+const SECONDS_PER_DAY = 24 * 60 * 60;
+
+const privateJwkSchema = z.object({
+  kty: z.literal("EC", { error: 'must have "kty": "EC"' }),
+  crv: z.literal("P-256", { error: 'must have "crv": "P-256" (ES256)' }),
+  x: z.string().min(1),
+  y: z.string().min(1),
+  d: z.string().min(1, { error: 'must contain the private member "d"' }),
+  kid: z.string().min(1, { error: 'must have a "kid"' }),
+});
+
+export type SigningKey = z.infer<typeof privateJwkSchema>;
+
+const jsonString = <T extends z.ZodType>(schema: T, hint: string) =>
+  z
+    .string({ error: `is missing. ${hint}` })
+    .transform((raw, context) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: `is not valid JSON. ${hint}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+const KEY_HINT = "Run `npm run keys:generate` and copy its output into the environment.";
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: "must start with postgres:// or postgresql://" })
+      .optional(),
+    PGLITE_DATA_DIR: z.string().min(1).optional(),
+    TOKEN_SIGNING_KEY: jsonString(privateJwkSchema, KEY_HINT),
+    TOKEN_PUBLIC_KEYS: z.string({ error: `is missing. ${KEY_HINT}` }),
+    TOKEN_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
+    TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5, { error: "must be at least 5 seconds" })
+      .max(3600, { error: "must be at most 3600 seconds" })
+      .default(60),
+    SESSION_MAX_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(7 * SECONDS_PER_DAY),
+    SECURE_COOKIES: z.enum(["true", "false"]).optional(),
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  })
+  .transform((env, context) => {
+    let publicKeys;
+    try {
+      publicKeys = parsePublicKeySet(env.TOKEN_PUBLIC_KEYS, "TOKEN_PUBLIC_KEYS");
+    } catch (error) {
+      context.addIssue({
+        code: "custom",
+        path: ["TOKEN_PUBLIC_KEYS"],
+        message: (error as Error).message.replace(/^TOKEN_PUBLIC_KEYS /, ""),
+      });
+      return z.NEVER;
+    }
+    const signing = env.TOKEN_SIGNING_KEY;
+    const published = publicKeys.keys.find((key) => key.kid === signing.kid);
+    if (!published || published.x !== signing.x || published.y !== signing.y) {
+      context.addIssue({
+        code: "custom",
+        path: ["TOKEN_PUBLIC_KEYS"],
+        message: `has no public key matching TOKEN_SIGNING_KEY (kid "${signing.kid}"); tokens it signs could not be verified.`,
+      });
+      return z.NEVER;
+    }
+    return {
+      nodeEnv: env.NODE_ENV,
+      databaseUrl: env.DATABASE_URL,
+      pgliteDataDir: env.PGLITE_DATA_DIR ?? `.data/pglite-${env.NODE_ENV}`,
+      signingKey: signing,
+      publicKeys,
+      tokenIssuer: env.TOKEN_ISSUER,
+      tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+      sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
+      secureCookies: parseSecureCookies(env.SECURE_COOKIES, env.NODE_ENV),
+      trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+    };
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+/** Parses an environment, throwing one error that lists every invalid variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `- ${issue.path.join(".")} ${issue.message}`);
+  throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+}
+
+let cached: Env | undefined;
+
+/** Returns the validated environment of this process, parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,64 @@
+// The first filter on every request: verifies the token cookie with the public key and no
+// database call. Runs on the Edge runtime, so it imports only edge-safe modules (jose and
+// pure code); a test walks this file's import graph to keep it that way. Pages, route
+// handlers and server actions verify again themselves.
+
+import { NextResponse, type NextRequest } from "next/server";
+
+import { readSessionSecret, readSessionToken } from "./lib/auth/cookies";
+import { safeReturnPath } from "./lib/auth/return-path";
+import { verifySessionToken } from "./lib/auth/token-verify";
+import { errorBody } from "./lib/errors";
+
+// Reachable without a token. Everything else requires one.
+const PUBLIC_PATHS = new Set([
+  "/",
+  "/sign-in",
+  "/sign-up",
+  "/auth/handshake",
+  "/api/auth/refresh",
+  "/api/health",
+  "/.well-known/jwks.json",
+]);
+
+export async function middleware(request: NextRequest): Promise<NextResponse> {
+  const { pathname } = request.nextUrl;
+  if (PUBLIC_PATHS.has(pathname)) return NextResponse.next();
+
+  const verification = await verifySessionToken(readSessionToken(request.cookies));
+  if (verification.ok) return NextResponse.next();
+
+  const hasSession = readSessionSecret(request.cookies) !== undefined;
+  if (!isPageNavigation(request)) {
+    // API calls and form posts get a status they can act on; the client refreshes the
+    // token and retries instead of following a redirect it cannot use.
+    return NextResponse.json(errorBody(hasSession ? "token_missing" : "signed_out"), {
+      status: 401,
+      headers: { "Cache-Control": "no-store" },
+    });
+  }
+
+  const query = new URLSearchParams({ return_to: returnPathOf(request) });
+  const target = hasSession ? "/auth/handshake" : "/sign-in";
+  return NextResponse.redirect(new URL(`${target}?${query}`, request.nextUrl.origin));
+}
+
+function isPageNavigation(request: NextRequest): boolean {
+  if (request.method !== "GET" && request.method !== "HEAD") return false;
+  return !request.nextUrl.pathname.startsWith("/api/");
+}
+
+function returnPathOf(request: NextRequest): string {
+  const url = request.nextUrl.clone();
+  // Client-side navigations fetch the React Server Components payload with a cache-busting
+  // `_rsc` parameter; the user should come back to the page itself.
+  url.searchParams.delete("_rsc");
+  return safeReturnPath(url.pathname + url.search);
+}
+
+export const config = {
+  // No `runtime` here: middleware runs on the Edge runtime by default, and Next.js 16.5
+  // rejects `runtime: "edge"` in this file.
+  // Static files and image optimization never need a token.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+};
