@@ -9,6 +9,7 @@ import { readSessionSecret, readSessionToken } from "./lib/auth/cookies";
 import { safeReturnPath } from "./lib/auth/return-path";
 import { verifySessionToken } from "./lib/auth/token-verify";
 import { errorBody } from "./lib/errors";
+import { redirectToPath } from "./lib/http";
 
 // Reachable without a token. Everything else requires one.
 const PUBLIC_PATHS = new Set([
@@ -40,7 +41,7 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
 
   const query = new URLSearchParams({ return_to: returnPathOf(request) });
   const target = hasSession ? "/auth/handshake" : "/sign-in";
-  return NextResponse.redirect(new URL(`${target}?${query}`, request.nextUrl.origin));
+  return redirectToPath(`${target}?${query}`);
 }
 
 function isPageNavigation(request: NextRequest): boolean {

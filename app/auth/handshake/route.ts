@@ -9,6 +9,7 @@ import {
 } from "@/lib/auth/cookies";
 import { refreshToken } from "@/lib/auth/refresh";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { redirectToPath } from "@/lib/http";
 import { log } from "@/lib/log";
 
 export const runtime = "nodejs";
@@ -22,7 +23,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: NextRequest): Promise<NextResponse> {
   const returnPath = safeReturnPath(request.nextUrl.searchParams.get("return_to"));
   const secret = readSessionSecret(request.cookies);
-  if (!secret) return redirectToSignIn(request, returnPath);
+  if (!secret) return redirectToSignIn(returnPath);
 
   // A guard still present means the token minted moments ago was refused again (for
   // example a verifier with other keys than the signer): stop instead of looping.
@@ -31,24 +32,22 @@ export async function GET(request: NextRequest): Promise<NextResponse> {
       { returnPath },
       "handshake repeated within its guard window; signing the browser out",
     );
-    return redirectToSignIn(request, returnPath, "handshake_failed");
+    return redirectToSignIn(returnPath, "handshake_failed");
   }
 
   const refreshed = await refreshToken(secret, { userActivity: true });
-  if (!refreshed) return redirectToSignIn(request, returnPath, "session_ended");
+  if (!refreshed) return redirectToSignIn(returnPath, "session_ended");
 
-  const response = NextResponse.redirect(new URL(returnPath, request.nextUrl.origin));
-  response.headers.set("Cache-Control", "no-store");
+  const response = redirectToPath(returnPath);
   setTokenCookie(response.cookies, refreshed.token, refreshed.expiresInSeconds);
   setHandshakeGuard(response.cookies);
   return response;
 }
 
-function redirectToSignIn(request: NextRequest, returnPath: string, reason?: string) {
+function redirectToSignIn(returnPath: string, reason?: string): NextResponse {
   const query = new URLSearchParams({ return_to: returnPath });
   if (reason) query.set("reason", reason);
-  const response = NextResponse.redirect(new URL(`/sign-in?${query}`, request.nextUrl.origin));
-  response.headers.set("Cache-Control", "no-store");
+  const response = redirectToPath(`/sign-in?${query}`);
   clearAuthCookies(response.cookies);
   return response;
 }

@@ -51,7 +51,7 @@ async function readActivityFlag(request: NextRequest): Promise<boolean | undefin
   if (text.trim() === "") return false;
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null) return undefined;
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
     const activity = (parsed as { activity?: unknown }).activity;
     if (activity === undefined) return false;
     return typeof activity === "boolean" ? activity : undefined;

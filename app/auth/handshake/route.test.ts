@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+
+import { signUp } from "@/lib/auth/accounts";
+import { endSession } from "@/lib/auth/sessions";
+import { verifySessionToken } from "@/lib/auth/token-verify";
+import { uniqueEmail, setupTestDatabase } from "@/lib/db/test-database";
+import {
+  APP_ORIGIN,
+  buildRequest,
+  HANDSHAKE_COOKIE,
+  SESSION_COOKIE,
+  TOKEN_COOKIE,
+} from "@/test/requests";
+
+import { GET } from "./route";
+
+const database = setupTestDatabase();
+
+async function createSession() {
+  const result = await signUp(
+    database.db,
+    { email: uniqueEmail(), displayName: "Linus", password: "correct horse battery" },
+    { userAgent: "test", ip: null },
+  );
+  if (!result.ok) throw new Error("sign-up failed in test setup");
+  return result.session;
+}
+
+function handshake(returnTo: string, cookies: Record<string, string>) {
+  return GET(
+    buildRequest(`/auth/handshake?${new URLSearchParams({ return_to: returnTo })}`, { cookies }),
+  );
+}
+
+describe("GET /auth/handshake", () => {
+  it("mints a token and returns to the page", async () => {
+    const session = await createSession();
+    const response = await handshake("/account/security?x=1", { [SESSION_COOKIE]: session.secret });
+
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toBe("/account/security?x=1");
+    const verified = await verifySessionToken(response.cookies.get(TOKEN_COOKIE)?.value);
+    expect(verified.ok).toBe(true);
+    expect(response.cookies.get(HANDSHAKE_COOKIE)?.maxAge).toBe(5);
+  });
+
+  it("never redirects off-site", async () => {
+    const session = await createSession();
+    const response = await handshake("//evil.example/x", { [SESSION_COOKIE]: session.secret });
+
+    expect(response.headers.get("location")).toBe("/account/security");
+  });
+
+  it("stops a loop on the second attempt", async () => {
+    const session = await createSession();
+    const response = await handshake("/account/security", {
+      [SESSION_COOKIE]: session.secret,
+      [HANDSHAKE_COOKIE]: "1",
+    });
+
+    const location = new URL(response.headers.get("location") ?? "", APP_ORIGIN);
+    expect(location.pathname).toBe("/sign-in");
+    expect(location.searchParams.get("reason")).toBe("handshake_failed");
+    expect(response.cookies.get(SESSION_COOKIE)?.maxAge).toBe(0);
+    expect(response.cookies.get(TOKEN_COOKIE)?.maxAge).toBe(0);
+  });
+
+  it("signs out an ended session", async () => {
+    const session = await createSession();
+    await endSession(database.db, session.subject.sessionId);
+    const response = await handshake("/account/security", { [SESSION_COOKIE]: session.secret });
+
+    const location = new URL(response.headers.get("location") ?? "", APP_ORIGIN);
+    expect(location.pathname).toBe("/sign-in");
+    expect(location.searchParams.get("reason")).toBe("session_ended");
+    expect(response.cookies.get(TOKEN_COOKIE)?.value).toBe("");
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+
+import { mintSessionToken } from "@/lib/auth/token";
+import { APP_ORIGIN, buildRequest, SESSION_COOKIE, TOKEN_COOKIE } from "@/test/requests";
+
+import { middleware } from "./middleware";
+
+const SUBJECT = {
+  userId: "0b9a4f5e-5a43-4c53-9b43-52a4a0a6d001",
+  sessionId: "0b9a4f5e-5a43-4c53-9b43-52a4a0a6d002",
+  lastVerifiedAt: new Date(),
+  activeOrganizationId: null,
+  activeRole: null,
+};
+
+async function validToken() {
+  return (await mintSessionToken(SUBJECT)).token;
+}
+
+async function expiredToken() {
+  return (await mintSessionToken(SUBJECT, new Date(Date.now() - 5 * 60_000))).token;
+}
+
+// NextResponse.next() marks the response with this header; a redirect or a JSON body does not.
+const isPassThrough = (response: Response) => response.headers.get("x-middleware-next") === "1";
+
+describe("middleware", () => {
+  it("lets a valid token through", async () => {
+    const response = await middleware(
+      buildRequest("/account/security", { cookies: { [TOKEN_COOKIE]: await validToken() } }),
+    );
+    expect(isPassThrough(response)).toBe(true);
+  });
+
+  it("sends an expired page navigation through the handshake", async () => {
+    const response = await middleware(
+      buildRequest("/account/security?tab=1", {
+        cookies: { [TOKEN_COOKIE]: await expiredToken(), [SESSION_COOKIE]: "secret" },
+      }),
+    );
+
+    expect(response.status).toBe(307);
+    const location = new URL(response.headers.get("location") ?? "", APP_ORIGIN);
+    expect(location.pathname).toBe("/auth/handshake");
+    expect(location.searchParams.get("return_to")).toBe("/account/security?tab=1");
+  });
+
+  it("drops the _rsc parameter from the return path", async () => {
+    const response = await middleware(
+      buildRequest("/account/security?_rsc=abc123", { cookies: { [SESSION_COOKIE]: "secret" } }),
+    );
+    const location = new URL(response.headers.get("location") ?? "", APP_ORIGIN);
+    expect(location.searchParams.get("return_to")).toBe("/account/security");
+  });
+
+  it("answers an API call with 401 JSON", async () => {
+    const response = await middleware(
+      buildRequest("/api/anything", {
+        cookies: { [TOKEN_COOKIE]: await expiredToken(), [SESSION_COOKIE]: "secret" },
+      }),
+    );
+
+    expect(response.status).toBe(401);
+    expect((await response.json()).error.code).toBe("token_missing");
+  });
+
+  it("answers a POST to a page with 401", async () => {
+    const response = await middleware(
+      buildRequest("/account/security", { method: "POST", cookies: { [SESSION_COOKIE]: "s" } }),
+    );
+    expect(response.status).toBe(401);
+  });
+
+  it("sends a visitor without cookies to sign-in", async () => {
+    const response = await middleware(buildRequest("/account/security"));
+
+    expect(response.status).toBe(307);
+    const location = new URL(response.headers.get("location") ?? "", APP_ORIGIN);
+    expect(location.pathname).toBe("/sign-in");
+    expect(location.searchParams.get("return_to")).toBe("/account/security");
+  });
+
+  it("refuses a token signed with alg none", async () => {
+    const header = Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url");
+    const now = Math.floor(Date.now() / 1000);
+    const payload = Buffer.from(
+      JSON.stringify({
+        iss: "tessera",
+        sub: SUBJECT.userId,
+        sid: SUBJECT.sessionId,
+        auth_time: now,
+        iat: now,
+        nbf: now,
+        exp: now + 60,
+      }),
+    ).toString("base64url");
+    const response = await middleware(
+      buildRequest("/api/anything", { cookies: { [TOKEN_COOKIE]: `${header}.${payload}.` } }),
+    );
+
+    expect(response.status).toBe(401);
+    expect((await response.json()).error.code).toBe("signed_out");
+  });
+
+  it.each([
+    "/",
+    "/sign-in",
+    "/sign-up",
+    "/api/health",
+    "/auth/handshake",
+    "/.well-known/jwks.json",
+  ])("lets %s through without a token", async (path) => {
+    expect(isPassThrough(await middleware(buildRequest(path)))).toBe(true);
+  });
+});
