@@ -9,7 +9,6 @@ import { readSessionSecret, readSessionToken } from "./lib/auth/cookies";
 import { safeReturnPath } from "./lib/auth/return-path";
 import { verifySessionToken } from "./lib/auth/token-verify";
 import { errorBody } from "./lib/errors";
-import { redirectToPath } from "./lib/http";
 
 // Reachable without a token. Everything else requires one.
 const PUBLIC_PATHS = new Set([
@@ -41,7 +40,10 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
 
   const query = new URLSearchParams({ return_to: returnPathOf(request) });
   const target = hasSession ? "/auth/handshake" : "/sign-in";
-  return redirectToPath(`${target}?${query}`);
+  // Middleware must return an absolute Location; Next.js turns a same-origin one back into
+  // a relative path before it reaches the browser, so the 127.0.0.1-to-localhost rewrite of
+  // NextURL never shows.
+  return NextResponse.redirect(new URL(`${target}?${query}`, request.nextUrl.origin));
 }
 
 function isPageNavigation(request: NextRequest): boolean {

@@ -11,7 +11,9 @@ const privateJwkSchema = z.object({
   crv: z.literal("P-256", { error: 'must have "crv": "P-256" (ES256)' }),
   x: z.string().min(1),
   y: z.string().min(1),
-  d: z.string().min(1, { error: 'must contain the private member "d"' }),
+  d: z
+    .string({ error: 'must contain the private member "d"' })
+    .min(1, { error: 'must contain the private member "d"' }),
   kid: z.string().min(1, { error: 'must have a "kid"' }),
 });
 
@@ -41,7 +43,19 @@ const envSchema = z
       .optional(),
     PGLITE_DATA_DIR: z.string().min(1).optional(),
     TOKEN_SIGNING_KEY: jsonString(privateJwkSchema, KEY_HINT),
-    TOKEN_PUBLIC_KEYS: z.string({ error: `is missing. ${KEY_HINT}` }),
+    // Parsed here, not in the object transform below, because zod skips that transform when
+    // any field is invalid. Here a bad key set is listed with the other errors.
+    TOKEN_PUBLIC_KEYS: z.string({ error: `is missing. ${KEY_HINT}` }).transform((raw, context) => {
+      try {
+        return parsePublicKeySet(raw, "TOKEN_PUBLIC_KEYS");
+      } catch (error) {
+        context.addIssue({
+          code: "custom",
+          message: (error as Error).message.replace(/^TOKEN_PUBLIC_KEYS /, ""),
+        });
+        return z.NEVER;
+      }
+    }),
     TOKEN_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
     TOKEN_TTL_SECONDS: z.coerce
       .number()
@@ -58,17 +72,7 @@ const envSchema = z
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   })
   .transform((env, context) => {
-    let publicKeys;
-    try {
-      publicKeys = parsePublicKeySet(env.TOKEN_PUBLIC_KEYS, "TOKEN_PUBLIC_KEYS");
-    } catch (error) {
-      context.addIssue({
-        code: "custom",
-        path: ["TOKEN_PUBLIC_KEYS"],
-        message: (error as Error).message.replace(/^TOKEN_PUBLIC_KEYS /, ""),
-      });
-      return z.NEVER;
-    }
+    const publicKeys = env.TOKEN_PUBLIC_KEYS;
     const signing = env.TOKEN_SIGNING_KEY;
     const published = publicKeys.keys.find((key) => key.kid === signing.kid);
     if (!published || published.x !== signing.x || published.y !== signing.y) {

@@ -1,11 +1,13 @@
-// Response helpers shared by middleware and route handlers. Edge-safe.
+// Response helpers for route handlers.
 
 import { NextResponse } from "next/server";
 
 /**
- * Redirects to a same-origin path with a relative `Location` header. `NextResponse.redirect`
- * needs an absolute URL, and building one from `request.nextUrl` would turn 127.0.0.1 into
- * localhost (NextURL does that in Next.js 16.5), a different cookie host for the browser.
+ * Redirects a route handler's request to a same-origin path with a relative `Location`
+ * header. `NextResponse.redirect` needs an absolute URL, and building one from
+ * `request.nextUrl` would turn 127.0.0.1 into localhost (NextURL does that in Next.js 16.5),
+ * a host without the browser's cookies. Middleware cannot use this: Next.js requires an
+ * absolute `Location` there.
  */
 export function redirectToPath(path: string): NextResponse {
   if (!path.startsWith("/") || path.startsWith("//")) {

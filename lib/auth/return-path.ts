@@ -26,5 +26,8 @@ export function safeReturnPath(
     return fallback;
   }
   if (url.origin !== PLACEHOLDER_ORIGIN) return fallback;
-  return url.pathname + url.search + url.hash;
+  // Parsing collapses dot segments, so `/.//evil.example` comes out as `//evil.example`,
+  // which a browser reads as a protocol-relative URL.
+  const path = url.pathname + url.search + url.hash;
+  return path.startsWith("//") ? fallback : path;
 }

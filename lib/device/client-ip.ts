@@ -49,8 +49,18 @@ export function normalizeIp(raw: string): string | null {
   if (mapped?.[1]) value = mapped[1];
 
   if (isIP(value) === 4) return value;
-  if (isIP(value) === 6) return canonicalIpv6(value);
+  if (isIP(value) === 6) return unwrapMappedIpv4(canonicalIpv6(value));
   return null;
+}
+
+// Other spellings of an IPv4-mapped address, such as `0:0:0:0:0:ffff:203.0.113.7` or
+// `::ffff:cb00:7107`, canonicalize to `::ffff:` plus two hex groups.
+function unwrapMappedIpv4(address: string): string {
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(address);
+  if (!mapped?.[1] || !mapped[2]) return address;
+  const high = parseInt(mapped[1], 16);
+  const low = parseInt(mapped[2], 16);
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
 }
 
 // RFC 5952 text form: lowercase, leading zeros dropped, the longest run of two or more

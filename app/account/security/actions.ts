@@ -57,7 +57,9 @@ export async function revokeSessionAction(
 }
 
 /** Signs every other device of the caller out. */
-export async function revokeOtherSessionsAction(): Promise<DeviceActionState> {
+export async function revokeOtherSessionsAction(
+  _previous: DeviceActionState,
+): Promise<DeviceActionState> {
   const session = await requireActiveSession();
   const db = await getDb();
   const revokedIds = await revokeOtherSessions(db, {

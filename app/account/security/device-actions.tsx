@@ -1,67 +1,73 @@
 "use client";
 
-import { useActionState } from "react";
+import { createContext, useActionState, useContext, useState } from "react";
 
 import { dangerButton, secondaryButton } from "@/components/ui";
 
 import { revokeOtherSessionsAction, revokeSessionAction, type DeviceActionState } from "./actions";
 
-export function RevokeSessionButton({
-  sessionId,
-  deviceLabel,
-}: {
-  sessionId: string;
-  deviceLabel: string;
-}) {
-  const [state, formAction, pending] = useActionState<DeviceActionState, FormData>(
-    revokeSessionAction,
+// A revoked device's row disappears when the list re-renders, so its outcome is shown
+// above the list instead of inside the row's own form.
+const FeedbackContext = createContext<(state: DeviceActionState) => void>(() => {});
+
+export function DeviceActionFeedback({ children }: { children: React.ReactNode }) {
+  const [feedback, setFeedback] = useState<DeviceActionState>({});
+  return (
+    <FeedbackContext.Provider value={setFeedback}>
+      <div aria-live="polite">
+        {feedback.error ? (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            {feedback.error}
+          </p>
+        ) : null}
+        {feedback.message ? (
+          <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">
+            {feedback.message}
+          </p>
+        ) : null}
+      </div>
+      {children}
+    </FeedbackContext.Provider>
+  );
+}
+
+export function RevokeSessionButton(props: { sessionId: string; deviceLabel: string }) {
+  const showFeedback = useContext(FeedbackContext);
+  const [, formAction, pending] = useActionState<DeviceActionState, FormData>(
+    async (previous, form) => {
+      const result = await revokeSessionAction(previous, form);
+      showFeedback(result);
+      return result;
+    },
     {},
   );
   return (
-    <form action={formAction} className="flex flex-col items-end gap-1">
-      <input type="hidden" name="sessionId" value={sessionId} />
+    <form action={formAction}>
+      <input type="hidden" name="sessionId" value={props.sessionId} />
       <button
         type="submit"
         className={secondaryButton}
         disabled={pending}
-        aria-label={`Sign out of ${deviceLabel}`}
+        aria-label={`Sign out of ${props.deviceLabel}`}
       >
         {pending ? "Signing out…" : "Sign out of this device"}
       </button>
-      <ActionFeedback state={state} />
     </form>
   );
 }
 
 export function RevokeOtherSessionsButton() {
-  const [state, formAction, pending] = useActionState<DeviceActionState>(
-    revokeOtherSessionsAction,
-    {},
-  );
+  const showFeedback = useContext(FeedbackContext);
+  const [, formAction, pending] = useActionState<DeviceActionState>(async (previous) => {
+    const result = await revokeOtherSessionsAction(previous);
+    showFeedback(result);
+    return result;
+  }, {});
   return (
-    <form action={formAction} className="flex flex-col items-start gap-2">
+    <form action={formAction}>
       <button type="submit" className={dangerButton} disabled={pending}>
         {pending ? "Signing out…" : "Sign out of all other devices"}
       </button>
-      <ActionFeedback state={state} />
     </form>
   );
-}
-
-function ActionFeedback({ state }: { state: DeviceActionState }) {
-  if (state.error) {
-    return (
-      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-        {state.error}
-      </p>
-    );
-  }
-  if (state.message) {
-    return (
-      <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
-        {state.message}
-      </p>
-    );
-  }
-  return null;
 }

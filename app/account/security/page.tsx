@@ -11,7 +11,11 @@ import { UNKNOWN_LOCATION } from "@/lib/device/location";
 import { describeDevice } from "@/lib/device/user-agent";
 import { findUserProfile } from "@/lib/users";
 
-import { RevokeOtherSessionsButton, RevokeSessionButton } from "./device-actions";
+import {
+  DeviceActionFeedback,
+  RevokeOtherSessionsButton,
+  RevokeSessionButton,
+} from "./device-actions";
 
 export const metadata: Metadata = { title: "Devices" };
 
@@ -48,17 +52,23 @@ export default async function SecurityPage() {
         These are the browsers where your account is signed in. If you do not recognise one, sign it
         out.
       </p>
-      <ul className="space-y-3" aria-label="Signed-in devices">
-        {ordered.map((session) => (
-          <DeviceRow
-            key={session.id}
-            session={session}
-            isCurrent={session.id === claims.sid}
-            serverNow={serverNow}
-          />
-        ))}
-      </ul>
-      {ordered.length > 1 ? <RevokeOtherSessionsButton /> : null}
+      <DeviceActionFeedback>
+        <ul className="mt-3 space-y-3" aria-label="Signed-in devices">
+          {ordered.map((session) => (
+            <DeviceRow
+              key={session.id}
+              session={session}
+              isCurrent={session.id === claims.sid}
+              serverNow={serverNow}
+            />
+          ))}
+        </ul>
+        {ordered.length > 1 ? (
+          <div className="mt-6">
+            <RevokeOtherSessionsButton />
+          </div>
+        ) : null}
+      </DeviceActionFeedback>
     </section>
   );
 }
