@@ -71,6 +71,24 @@ describe("middleware", () => {
     expect(response.status).toBe(401);
   });
 
+  it("passes an expired server action on to the action", async () => {
+    const response = await middleware(
+      buildRequest("/account/security", {
+        method: "POST",
+        cookies: { [SESSION_COOKIE]: "s" },
+        headers: { "next-action": "abc" },
+      }),
+    );
+    expect(isPassThrough(response)).toBe(true);
+  });
+
+  it("refuses a server action without any session", async () => {
+    const response = await middleware(
+      buildRequest("/account/security", { method: "POST", headers: { "next-action": "abc" } }),
+    );
+    expect(response.status).toBe(401);
+  });
+
   it("sends a visitor without cookies to sign-in", async () => {
     const response = await middleware(buildRequest("/account/security"));
 

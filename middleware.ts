@@ -29,6 +29,10 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   if (verification.ok) return NextResponse.next();
 
   const hasSession = readSessionSecret(request.cookies) !== undefined;
+  // A server action posted just as the token expired (a tab woken from the background)
+  // goes on to the action, which re-reads the session row in the database before it does
+  // anything. A 401 here would surface as an unexplained error in the form.
+  if (hasSession && isServerAction(request)) return NextResponse.next();
   if (!isPageNavigation(request)) {
     // API calls and form posts get a status they can act on; the client refreshes the
     // token and retries instead of following a redirect it cannot use.
@@ -44,6 +48,10 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   // a relative path before it reaches the browser, so the 127.0.0.1-to-localhost rewrite of
   // NextURL never shows.
   return NextResponse.redirect(new URL(`${target}?${query}`, request.nextUrl.origin));
+}
+
+function isServerAction(request: NextRequest): boolean {
+  return request.method === "POST" && request.headers.has("next-action");
 }
 
 function isPageNavigation(request: NextRequest): boolean {

@@ -23,7 +23,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   forbidOnly: Boolean(process.env.CI),
-  reporter: process.env.CI ? [["list"], ["json", { outputFile: "test-results/e2e.json" }]] : "list",
+  // CI reads the JSON report (path from PLAYWRIGHT_JSON_OUTPUT_NAME) to count results.
+  reporter: process.env.CI ? [["list"], ["json"]] : "list",
   use: {
     baseURL: BASE_URL,
     trace: "retain-on-failure",

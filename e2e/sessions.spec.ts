@@ -199,12 +199,16 @@ test("sign-in failures share one message and keep no password", async ({ page })
   await page.context().clearCookies();
 
   await signIn(page, email, "wrong password here");
-  await expect(page.locator("form").getByRole("alert")).toHaveText("Email or password is incorrect.");
+  await expect(page.locator("form").getByRole("alert")).toHaveText(
+    "Email or password is incorrect.",
+  );
   await expect(page.getByLabel("Password")).toHaveValue("");
   await expect(page.getByLabel("Email")).toHaveValue(email);
 
   await signIn(page, uniqueEmail("nobody"), PASSWORD);
-  await expect(page.locator("form").getByRole("alert")).toHaveText("Email or password is incorrect.");
+  await expect(page.locator("form").getByRole("alert")).toHaveText(
+    "Email or password is incorrect.",
+  );
 
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill("not-an-email");

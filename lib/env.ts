@@ -68,7 +68,10 @@ const envSchema = z
       .int()
       .min(60)
       .default(7 * SECONDS_PER_DAY),
-    SECURE_COOKIES: z.enum(["true", "false"]).optional(),
+    // Empty counts as unset, as it does for the edge middleware.
+    SECURE_COOKIES: z
+      .enum(["true", "false", ""], { error: 'must be "true" or "false"' })
+      .optional(),
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   })
   .transform((env, context) => {

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 
 import { SignedOutBroadcast } from "@/components/session-provider";
 import { card } from "@/components/ui";
+import { readSessionSecret } from "@/lib/auth/cookies";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { getAuth } from "@/lib/auth/server";
 import { firstParam, type SearchParams } from "@/lib/search-params";
@@ -22,6 +24,12 @@ export default async function SignInPage(props: { searchParams: Promise<SearchPa
   const params = await props.searchParams;
   const returnPath = safeReturnPath(firstParam(params.return_to));
   if (await getAuth()) redirect(returnPath);
+  // A live session with an expired token (for example a link from another site to this
+  // page) renews through the handshake instead of showing the form. A session that has
+  // ended comes back here with its cookies cleared, so this cannot loop.
+  if (readSessionSecret(await cookies())) {
+    redirect(`/auth/handshake?${new URLSearchParams({ return_to: returnPath })}`);
+  }
 
   const reason = firstParam(params.reason);
   const notice = reason ? REASONS[reason] : undefined;

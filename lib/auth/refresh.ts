@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getDb } from "../db/client";
+import { getEnv } from "../env";
 import { refreshSession } from "./sessions";
 import { mintSessionToken, type MintedToken } from "./token";
 
@@ -16,7 +17,10 @@ export async function refreshToken(
   secret: string,
   options: { userActivity: boolean },
 ): Promise<RefreshedToken | null> {
-  const subject = await refreshSession(await getDb(), secret, options);
+  const subject = await refreshSession(await getDb(), secret, {
+    ...options,
+    maxAgeSeconds: getEnv().sessionMaxAgeSeconds,
+  });
   if (!subject) return null;
   const minted = await mintSessionToken(subject);
   return { ...minted, sessionId: subject.sessionId };

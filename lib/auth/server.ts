@@ -56,7 +56,8 @@ export async function requireAuth(returnPath: string): Promise<Auth> {
 export async function requireActiveSession(): Promise<TokenSubject> {
   const cookieStore = await cookies();
   const secret = readSessionSecret(cookieStore);
-  const session = secret ? await findActiveSession(await getDb(), secret) : null;
+  const maxAgeSeconds = getEnv().sessionMaxAgeSeconds;
+  const session = secret ? await findActiveSession(await getDb(), secret, maxAgeSeconds) : null;
   if (!session) {
     clearAuthCookies(cookieStore);
     redirect("/sign-in?reason=session_ended");

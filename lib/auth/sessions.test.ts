@@ -17,6 +17,10 @@ import {
 
 const database = setupTestDatabase();
 
+const MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
+const refresh = (secret: string, userActivity: boolean) =>
+  refreshSession(database.db, secret, { userActivity, maxAgeSeconds: MAX_AGE_SECONDS });
+
 const MAC_CHROME: RequestContext = {
   userAgent:
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
@@ -87,16 +91,14 @@ describe("createSession", () => {
 describe("refreshSession", () => {
   it("returns the token subject of an active session", async () => {
     const { subject, secret } = await createUserWithSession();
-    const refreshed = await refreshSession(database.db, secret, { userActivity: false });
+    const refreshed = await refresh(secret, false);
 
     expect(refreshed?.sessionId).toBe(subject.sessionId);
     expect(refreshed?.userId).toBe(subject.userId);
   });
 
   it("returns null for an unknown secret", async () => {
-    const refreshed = await refreshSession(database.db, "not-a-real-secret", {
-      userActivity: true,
-    });
+    const refreshed = await refresh("not-a-real-secret", true);
     expect(refreshed).toBeNull();
   });
 
@@ -110,15 +112,15 @@ describe("refreshSession", () => {
       reason: "revoked_by_user",
     });
 
-    expect(await refreshSession(database.db, second.secret, { userActivity: true })).toBeNull();
-    expect(await findActiveSession(database.db, second.secret)).toBeNull();
+    expect(await refresh(second.secret, true)).toBeNull();
+    expect(await findActiveSession(database.db, second.secret, MAX_AGE_SECONDS)).toBeNull();
   });
 
   it("never mints for an ended session", async () => {
     const { subject, secret } = await createUserWithSession();
     expect(await endSession(database.db, subject.sessionId)).toBe(true);
 
-    expect(await refreshSession(database.db, secret, { userActivity: true })).toBeNull();
+    expect(await refresh(secret, true)).toBeNull();
     const row = await readRow(subject.sessionId);
     expect(row.status).toBe("ended");
     expect(row.endReason).toBe("signed_out");
@@ -133,12 +135,34 @@ describe("refreshSession", () => {
       .set({ lastActiveAt: past })
       .where(eq(sessions.id, subject.sessionId));
 
-    await refreshSession(database.db, secret, { userActivity: false });
+    await refresh(secret, false);
     expect((await readRow(subject.sessionId)).lastActiveAt.getTime()).toBe(past.getTime());
 
-    await refreshSession(database.db, secret, { userActivity: true });
+    await refresh(secret, true);
     const moved = (await readRow(subject.sessionId)).lastActiveAt.getTime();
     expect(moved).toBeGreaterThan(past.getTime() + 9 * 60_000);
+  });
+});
+
+describe("session age limit", () => {
+  it("refuses a session older than the cookie lifetime", async () => {
+    const { subject, secret } = await createUserWithSession();
+    const created = new Date(Date.now() - 2 * 60 * 60_000);
+    await database.db
+      .update(sessions)
+      .set({ createdAt: created })
+      .where(eq(sessions.id, subject.sessionId));
+
+    const oneHour = 60 * 60;
+    const options = { maxAgeSeconds: oneHour };
+    expect(
+      await refreshSession(database.db, secret, { ...options, userActivity: true }),
+    ).toBeNull();
+    expect(
+      await refreshSession(database.db, secret, { ...options, userActivity: false }),
+    ).toBeNull();
+    expect(await findActiveSession(database.db, secret, oneHour)).toBeNull();
+    expect(await refresh(secret, false)).not.toBeNull();
   });
 });
 
@@ -174,7 +198,7 @@ describe("revokeSession", () => {
 
     expect(revoked).toBe(false);
     expect((await readRow(victim.subject.sessionId)).status).toBe("active");
-    expect(await refreshSession(database.db, victim.secret, { userActivity: false })).not.toBeNull();
+    expect(await refresh(victim.secret, false)).not.toBeNull();
   });
 
   it("does not revoke the current session", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, ne, sql } from "drizzle-orm";
 
 import type { Database } from "../db/client";
 import { sessions, type SessionEndReason } from "../db/schema";
@@ -50,36 +50,54 @@ export async function createSession(
   return { subject, secret };
 }
 
+// Matches the live row behind a cookie secret: active, and younger than the session cookie's
+// lifetime, so a copied secret stops working when the browser's cookie would have expired.
+// TODO: rows past that age stay `active` (and listed as devices) until idle and absolute
+// timeouts mark them `expired`; only minting is refused so far.
+function liveSessionBySecret(secret: string, maxAgeSeconds: number) {
+  return and(
+    eq(sessions.secretHash, hashSessionSecret(secret)),
+    eq(sessions.status, "active"),
+    gt(sessions.createdAt, sql`now() - make_interval(secs => ${maxAgeSeconds})`),
+  );
+}
+
+export interface RefreshOptions {
+  /** The user interacted since the last refresh; only then does last-active move. */
+  userActivity: boolean;
+  maxAgeSeconds: number;
+}
+
 /**
  * Validates the session behind a cookie secret and returns what the next token needs, in a
- * single statement: only an active row matches, so an ended, revoked or expired session
- * never mints. `userActivity` moves last-active forward; a background refresh with no user
- * interaction leaves it alone.
+ * single statement: only a live row matches, so an ended, revoked or expired session never
+ * mints. With user activity it is an UPDATE that moves last-active; a background refresh
+ * without activity is a plain SELECT and writes nothing.
  */
 export async function refreshSession(
   db: Database,
   secret: string,
-  options: { userActivity: boolean },
+  options: RefreshOptions,
 ): Promise<TokenSubject | null> {
+  if (!options.userActivity) return findActiveSession(db, secret, options.maxAgeSeconds);
   const [subject] = await db
     .update(sessions)
-    .set({
-      lastActiveAt: options.userActivity ? sql`now()` : sql`${sessions.lastActiveAt}`,
-    })
-    .where(and(eq(sessions.secretHash, hashSessionSecret(secret)), eq(sessions.status, "active")))
+    .set({ lastActiveAt: sql`now()` })
+    .where(liveSessionBySecret(secret, options.maxAgeSeconds))
     .returning(tokenSubjectColumns);
   return subject ?? null;
 }
 
-/** Returns the active session row behind a cookie secret; used before every mutation. */
+/** Returns the live session row behind a cookie secret; used before every mutation. */
 export async function findActiveSession(
   db: Database,
   secret: string,
+  maxAgeSeconds: number,
 ): Promise<TokenSubject | null> {
   const [subject] = await db
     .select(tokenSubjectColumns)
     .from(sessions)
-    .where(and(eq(sessions.secretHash, hashSessionSecret(secret)), eq(sessions.status, "active")))
+    .where(liveSessionBySecret(secret, maxAgeSeconds))
     .limit(1);
   return subject ?? null;
 }

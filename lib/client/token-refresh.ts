@@ -95,7 +95,9 @@ export class TokenRefresher {
 
   private onMessage(message: ChannelMessage): void {
     if (message.type === "signed-out") {
-      this.signedOut(false);
+      // Check with the server instead of trusting the message: any page can post on this
+      // channel, and a tab that is still signed in must not be sent to the sign-in page.
+      void this.refreshIfDue({ force: true });
       return;
     }
     this.expiresAt = Math.max(this.expiresAt, message.expiresAt);
@@ -149,7 +151,7 @@ export class TokenRefresher {
     }
 
     if (response.status === 401) {
-      this.signedOut(true);
+      this.signedOut();
       return;
     }
     if (!response.ok) {
@@ -178,16 +180,16 @@ export class TokenRefresher {
     this.schedule(delay);
   }
 
-  private signedOut(broadcast: boolean): void {
+  private signedOut(): void {
     if (this.stopped) return;
     localStorage.removeItem(EXPIRY_KEY);
-    if (broadcast) this.channel?.postMessage({ type: "signed-out" } satisfies ChannelMessage);
+    this.channel?.postMessage({ type: "signed-out" } satisfies ChannelMessage);
     this.stop();
     this.options.onSignedOut();
   }
 }
 
-/** Tells every other tab of this browser that the session is over. */
+/** Asks every other tab of this browser to check whether its session is over. */
 export function broadcastSignedOut(): void {
   localStorage.removeItem(EXPIRY_KEY);
   const channel = new BroadcastChannel(CHANNEL_NAME);

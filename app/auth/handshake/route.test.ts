@@ -1,8 +1,11 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { signUp } from "@/lib/auth/accounts";
 import { endSession } from "@/lib/auth/sessions";
+import { mintSessionToken } from "@/lib/auth/token";
 import { verifySessionToken } from "@/lib/auth/token-verify";
+import { sessions } from "@/lib/db/schema";
 import { uniqueEmail, setupTestDatabase } from "@/lib/db/test-database";
 import {
   APP_ORIGIN,
@@ -26,9 +29,12 @@ async function createSession() {
   return result.session;
 }
 
-function handshake(returnTo: string, cookies: Record<string, string>) {
+function handshake(returnTo: string, cookies: Record<string, string>, fetchSite = "same-origin") {
   return GET(
-    buildRequest(`/auth/handshake?${new URLSearchParams({ return_to: returnTo })}`, { cookies }),
+    buildRequest(`/auth/handshake?${new URLSearchParams({ return_to: returnTo })}`, {
+      cookies,
+      headers: { "sec-fetch-site": fetchSite },
+    }),
   );
 }
 
@@ -49,6 +55,42 @@ describe("GET /auth/handshake", () => {
     const response = await handshake("//evil.example/x", { [SESSION_COOKIE]: session.secret });
 
     expect(response.headers.get("location")).toBe("/account/security");
+  });
+
+  it("returns at once when the token is already valid", async () => {
+    const session = await createSession();
+    const { token } = await mintSessionToken(session.subject);
+    const response = await handshake("/account/security", {
+      [SESSION_COOKIE]: session.secret,
+      [TOKEN_COOKIE]: token,
+      [HANDSHAKE_COOKIE]: "1",
+    });
+
+    expect(response.headers.get("location")).toBe("/account/security");
+    expect(response.cookies.get(TOKEN_COOKIE)).toBeUndefined();
+    expect(response.cookies.get(SESSION_COOKIE)).toBeUndefined();
+  });
+
+  it("counts only same-site navigations as activity", async () => {
+    const session = await createSession();
+    const lastActive = async () => {
+      const [row] = await database.db
+        .select({ lastActiveAt: sessions.lastActiveAt })
+        .from(sessions)
+        .where(eq(sessions.id, session.subject.sessionId));
+      return row?.lastActiveAt.getTime();
+    };
+    const past = new Date(Date.now() - 10 * 60_000);
+    await database.db
+      .update(sessions)
+      .set({ lastActiveAt: past })
+      .where(eq(sessions.id, session.subject.sessionId));
+
+    await handshake("/account/security", { [SESSION_COOKIE]: session.secret }, "cross-site");
+    expect(await lastActive()).toBe(past.getTime());
+
+    await handshake("/account/security", { [SESSION_COOKIE]: session.secret }, "same-origin");
+    expect(await lastActive()).toBeGreaterThan(past.getTime());
   });
 
   it("stops a loop on the second attempt", async () => {

@@ -4,11 +4,13 @@ import {
   clearAuthCookies,
   hasHandshakeGuard,
   readSessionSecret,
+  readSessionToken,
   setHandshakeGuard,
   setTokenCookie,
 } from "@/lib/auth/cookies";
 import { refreshToken } from "@/lib/auth/refresh";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { verifySessionToken } from "@/lib/auth/token-verify";
 import { redirectToPath } from "@/lib/http";
 import { log } from "@/lib/log";
 
@@ -25,6 +27,12 @@ export async function GET(request: NextRequest): Promise<NextResponse> {
   const secret = readSessionSecret(request.cookies);
   if (!secret) return redirectToSignIn(returnPath);
 
+  // Another tab, or an earlier request of this one, may have refreshed already: several
+  // tabs restored at once all pass through here. A valid token needs nothing more.
+  if ((await verifySessionToken(readSessionToken(request.cookies))).ok) {
+    return redirectToPath(returnPath);
+  }
+
   // A guard still present means the token minted moments ago was refused again (for
   // example a verifier with other keys than the signer): stop instead of looping.
   if (hasHandshakeGuard(request.cookies)) {
@@ -35,7 +43,7 @@ export async function GET(request: NextRequest): Promise<NextResponse> {
     return redirectToSignIn(returnPath, "handshake_failed");
   }
 
-  const refreshed = await refreshToken(secret, { userActivity: true });
+  const refreshed = await refreshToken(secret, { userActivity: isUserNavigation(request) });
   if (!refreshed) return redirectToSignIn(returnPath, "session_ended");
 
   const response = redirectToPath(returnPath);
@@ -50,4 +58,12 @@ function redirectToSignIn(returnPath: string, reason?: string): NextResponse {
   const response = redirectToPath(`/sign-in?${query}`);
   clearAuthCookies(response.cookies);
   return response;
+}
+
+// A navigation the user started on this site or typed in counts as activity; one that
+// another site triggered does not. Browsers compute Sec-Fetch-Site over the whole redirect
+// chain, so the hop through middleware keeps the original initiator.
+function isUserNavigation(request: NextRequest): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  return site === "same-origin" || site === "none";
 }
