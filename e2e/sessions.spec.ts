@@ -82,6 +82,39 @@ test("two devices see each other and one signs the other out", async ({ browser,
   await desktop.close();
 });
 
+test("signing out all other devices keeps this one", async ({ browser }) => {
+  const email = uniqueEmail("all-others");
+  const main = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const others = [
+    await newDevice(browser, USER_AGENTS.firefoxOnWindows),
+    await newDevice(browser, USER_AGENTS.firefoxOnWindows),
+  ];
+  const mainPage = await main.newPage();
+  await signUp(mainPage, email);
+  const otherPages = [];
+  for (const context of others) {
+    const page = await context.newPage();
+    await signIn(page, email);
+    await expect(page).toHaveURL(/\/account\/security$/);
+    otherPages.push(page);
+  }
+
+  await mainPage.reload();
+  await expect(mainPage.getByTestId("device-label")).toHaveCount(3);
+  await mainPage.getByRole("button", { name: "Sign out of all other devices" }).click();
+  await expect(mainPage.getByRole("status")).toHaveText("Signed out of 2 other devices.");
+  await expect(mainPage.getByTestId("device-label")).toHaveText(["Chrome on macOS"]);
+
+  for (const page of otherPages) {
+    await expect(page).toHaveURL(/\/sign-in\?reason=session_ended/, {
+      timeout: LIFETIME_MS + 1_000,
+    });
+  }
+  await mainPage.reload();
+  await expect(mainPage).toHaveURL(/\/account\/security$/);
+  for (const context of [main, ...others]) await context.close();
+});
+
 test("an open page keeps its token fresh for several lifetimes", async ({ browser }) => {
   const context = await newDevice(browser, USER_AGENTS.chromeOnMac);
   const refreshes = countRefreshes(context);

@@ -80,6 +80,13 @@ describe("parseEnv", () => {
     expect(message).toContain("npm run keys:generate");
   });
 
+  it("treats empty keys as missing", () => {
+    const message = parseError(validEnv({ TOKEN_SIGNING_KEY: "", TOKEN_PUBLIC_KEYS: "  " }));
+
+    expect(message).toContain("TOKEN_SIGNING_KEY is missing");
+    expect(message).toContain("TOKEN_PUBLIC_KEYS is missing");
+  });
+
   it("rejects malformed signing key JSON", () => {
     const message = parseError(validEnv({ TOKEN_SIGNING_KEY: '{"kty":"EC",' }));
 

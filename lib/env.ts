@@ -19,9 +19,13 @@ const privateJwkSchema = z.object({
 
 export type SigningKey = z.infer<typeof privateJwkSchema>;
 
+// An empty value counts as missing: `VAR=` in an env file or a shell sets an empty string.
+const emptyAsMissing = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
 const jsonString = <T extends z.ZodType>(schema: T, hint: string) =>
   z
-    .string({ error: `is missing. ${hint}` })
+    .preprocess(emptyAsMissing, z.string({ error: `is missing. ${hint}` }))
     .transform((raw, context) => {
       try {
         return JSON.parse(raw) as unknown;
@@ -45,17 +49,19 @@ const envSchema = z
     TOKEN_SIGNING_KEY: jsonString(privateJwkSchema, KEY_HINT),
     // Parsed here, not in the object transform below, because zod skips that transform when
     // any field is invalid. Here a bad key set is listed with the other errors.
-    TOKEN_PUBLIC_KEYS: z.string({ error: `is missing. ${KEY_HINT}` }).transform((raw, context) => {
-      try {
-        return parsePublicKeySet(raw, "TOKEN_PUBLIC_KEYS");
-      } catch (error) {
-        context.addIssue({
-          code: "custom",
-          message: (error as Error).message.replace(/^TOKEN_PUBLIC_KEYS /, ""),
-        });
-        return z.NEVER;
-      }
-    }),
+    TOKEN_PUBLIC_KEYS: z
+      .preprocess(emptyAsMissing, z.string({ error: `is missing. ${KEY_HINT}` }))
+      .transform((raw, context) => {
+        try {
+          return parsePublicKeySet(raw, "TOKEN_PUBLIC_KEYS");
+        } catch (error) {
+          context.addIssue({
+            code: "custom",
+            message: (error as Error).message.replace(/^TOKEN_PUBLIC_KEYS /, ""),
+          });
+          return z.NEVER;
+        }
+      }),
     TOKEN_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
     TOKEN_TTL_SECONDS: z.coerce
       .number()

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 
 import { securityEvents, sessions, users } from "../db/schema";
 import { uniqueEmail, setupTestDatabase } from "../db/test-database";
-import type { RequestContext } from "../device/request-context";
+import { readRequestContext, type RequestContext } from "../device/request-context";
 import { signIn, signUp } from "./accounts";
 import { hashSessionSecret } from "./secret";
 import {
@@ -76,6 +76,16 @@ describe("createSession", () => {
     expect(row.ip).toBe("203.0.113.7");
     expect(row.location).toBe("Unknown location");
     expect(row.userAgent).toBe(MAC_CHROME.userAgent);
+  });
+
+  it("ignores a forged left-most X-Forwarded-For", async () => {
+    const headers = new Headers({
+      "user-agent": MAC_CHROME.userAgent,
+      "x-forwarded-for": "6.6.6.6, 198.51.100.23",
+    });
+    const { subject } = await createUserWithSession(readRequestContext(headers, 1));
+
+    expect((await readRow(subject.sessionId)).ip).toBe("198.51.100.23");
   });
 
   it("creates a new session for every sign-in", async () => {
