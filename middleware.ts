@@ -1,7 +1,7 @@
-// The first filter on every request: verifies the token cookie with the public key and no
-// database call. Runs on the Edge runtime, so it imports only edge-safe modules (jose and
-// pure code); a test walks this file's import graph to keep it that way. Pages, route
-// handlers and server actions verify again themselves.
+// The first filter on every request. It verifies the token cookie with the public key and
+// makes no database call. It runs on the Edge runtime, so it imports only edge-safe modules
+// (jose and pure code), and lib/edge-bundle.test.ts walks its import graph to keep it so.
+// Pages, route handlers and server actions verify again themselves.
 
 import { NextResponse, type NextRequest } from "next/server";
 
@@ -34,8 +34,8 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   // anything. A 401 here would surface as an unexplained error in the form.
   if (hasSession && isServerAction(request)) return NextResponse.next();
   if (!isPageNavigation(request)) {
-    // API calls and form posts get a status they can act on; the client refreshes the
-    // token and retries instead of following a redirect it cannot use.
+    // API calls and form posts get a 401 instead of a redirect they cannot use, so the
+    // client can refresh the token and retry.
     return NextResponse.json(errorBody(hasSession ? "token_missing" : "signed_out"), {
       status: 401,
       headers: { "Cache-Control": "no-store" },

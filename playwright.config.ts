@@ -11,8 +11,8 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** Short token lifetime so revocation and refresh can be watched within seconds. */
 export const E2E_TOKEN_TTL_SECONDS = 5;
 
-// A fresh embedded database per run, outside the repository so no build or file watcher
-// sees it. Set DATABASE_URL to run the suite against a Postgres server instead.
+// A fresh embedded database per run, outside the repository so that no build or file
+// watcher reads it. Set DATABASE_URL to run the suite against a Postgres server instead.
 const pgliteDataDir = path.join(tmpdir(), `tessera-e2e-${process.pid}-${Date.now()}`);
 
 export default defineConfig({

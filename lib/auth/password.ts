@@ -22,15 +22,15 @@ export function verifyPassword(passwordHash: string, password: string): Promise<
   return verify(passwordHash, password);
 }
 
-// The hash of a random password nobody knows, made once with ARGON2_OPTIONS. Precomputed so
+// Hash of a random, discarded password, made once with ARGON2_OPTIONS. It is a constant so
 // that even the first unknown-email sign-in of a process costs exactly one verification.
-// Regenerate it whenever ARGON2_OPTIONS change, or unknown emails would answer faster.
+// Regenerate it whenever ARGON2_OPTIONS change, or unknown emails would return faster.
 const DUMMY_HASH =
   "$argon2id$v=19$m=19456,t=2,p=1$dkRM+XPjWQazDlrM11XThQ$Q0UCa0kVQY9bLDKhzxAkXgEBrAZjnuGH7+D+rGdlVFE";
 
 /**
  * Spends the same time as checking a real password, so a sign-in with an unknown email
- * answers no faster than one with a wrong password and does not reveal which emails exist.
+ * returns no faster than one with a wrong password and does not reveal which emails exist.
  */
 export async function verifyAgainstDummyHash(password: string): Promise<void> {
   await verify(DUMMY_HASH, password);

@@ -24,8 +24,8 @@ export async function revokeSessionAction(
 ): Promise<DeviceActionState> {
   const session = await requireActiveSession();
   const target = sessionIdSchema.safeParse(form.get("sessionId"));
-  // One answer for an unknown id, another user's session and an already ended one, so the
-  // form reveals nothing about sessions the caller does not own.
+  // The same result for an unknown id, another user's session and an already ended one, so
+  // the form reveals nothing about sessions the caller does not own.
   const notFound = { error: "That device is not signed in any more." };
   if (!target.success) return notFound;
 

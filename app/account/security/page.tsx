@@ -28,8 +28,8 @@ export default async function SecurityPage() {
     findUserProfile(db, claims.sub),
     listActiveSessions(db, claims.sub),
   ]);
-  // A Server Component renders once per request, so reading the clock here is stable; the
-  // value is handed to the client so that hydration renders the same relative times.
+  // A Server Component renders once per request, so reading the clock here is stable. The
+  // value goes to the client, so hydration renders the same relative times.
   // eslint-disable-next-line react-hooks/purity
   const serverNow = Date.now();
   // The current device first, then the most recently active.
