@@ -82,6 +82,17 @@ describe("middleware", () => {
     expect(isPassThrough(response)).toBe(true);
   });
 
+  it("refuses a Next-Action header on an API path", async () => {
+    const response = await middleware(
+      buildRequest("/api/access/admin", {
+        method: "POST",
+        cookies: { [SESSION_COOKIE]: "s" },
+        headers: { "next-action": "abc" },
+      }),
+    );
+    expect(response.status).toBe(401);
+  });
+
   it("refuses a server action without any session", async () => {
     const response = await middleware(
       buildRequest("/account/security", { method: "POST", headers: { "next-action": "abc" } }),

@@ -50,8 +50,14 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   return NextResponse.redirect(new URL(`${target}?${query}`, request.nextUrl.origin));
 }
 
+// Server actions post to page paths. An /api/ route handler never receives one, so the
+// header cannot be used to slip past this check there.
 function isServerAction(request: NextRequest): boolean {
-  return request.method === "POST" && request.headers.has("next-action");
+  return (
+    request.method === "POST" &&
+    request.headers.has("next-action") &&
+    !request.nextUrl.pathname.startsWith("/api/")
+  );
 }
 
 function isPageNavigation(request: NextRequest): boolean {

@@ -1,24 +1,32 @@
 "use client";
 
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 
-import { broadcastSignedOut, TokenRefresher } from "@/lib/client/token-refresh";
+import {
+  broadcastSignedOut,
+  monotonicNow,
+  TokenRefresher,
+  type TokenEvent,
+  type TokenSnapshot,
+} from "@/lib/client/token-refresh";
+
+/** Most recent token events kept for the access timeline. */
+const MAX_TOKEN_EVENTS = 100;
 
 export interface ClientSession {
   userId: string;
   sessionId: string;
-  /** `monotonicNow()` time at which the current token expires, or null before the first refresh. */
-  tokenExpiresAt: number | null;
+  /** Organization and role of the newest token this tab knows of. */
+  token: TokenSnapshot;
+  /** Tokens minted since this page loaded, oldest first. */
+  tokenEvents: TokenEvent[];
   /** Refreshes the token now, for example after a request came back 401. */
   refresh(): Promise<void>;
+  /**
+   * Hands a token minted outside the refresh loop (by an organization switch) to the loop,
+   * which reschedules and tells the other tabs.
+   */
+  adoptToken(mintedAt: number, expiresInSeconds: number, token: TokenSnapshot): void;
   /**
    * `fetch` for this app's API: on a 401 it refreshes the token once and retries, so a tab
    * that slept past its token's lifetime recovers without a sign-in.
@@ -39,16 +47,21 @@ export function SessionProvider(props: {
   userId: string;
   sessionId: string;
   initialExpiresIn: number;
+  initialToken: TokenSnapshot;
   children: React.ReactNode;
 }) {
-  const { userId, sessionId, initialExpiresIn, children } = props;
+  const { userId, sessionId, initialExpiresIn, initialToken, children } = props;
   const refresher = useRef<TokenRefresher | null>(null);
-  const [tokenExpiresAt, setTokenExpiresAt] = useState<number | null>(null);
+  const [token, setToken] = useState<TokenSnapshot>(initialToken);
+  const [tokenEvents, setTokenEvents] = useState<TokenEvent[]>([]);
 
   useEffect(() => {
     const instance = new TokenRefresher({
       initialExpiresIn,
-      onRefreshed: setTokenExpiresAt,
+      onToken: (event) => {
+        setToken({ organizationId: event.organizationId, role: event.role });
+        setTokenEvents((events) => [...events.slice(-(MAX_TOKEN_EVENTS - 1)), event]);
+      },
       onSignedOut: () => window.location.assign("/sign-in?reason=session_ended"),
     });
     refresher.current = instance;
@@ -62,6 +75,13 @@ export function SessionProvider(props: {
     await refresher.current?.refreshNow();
   }, []);
 
+  const adoptToken = useCallback(
+    (mintedAt: number, expiresInSeconds: number, snapshot: TokenSnapshot) => {
+      refresher.current?.adoptToken(mintedAt, expiresInSeconds, snapshot);
+    },
+    [],
+  );
+
   const fetchWithSession = useCallback(
     async (input: RequestInfo | URL, init?: RequestInit) => {
       const response = await fetch(input, init);
@@ -73,8 +93,8 @@ export function SessionProvider(props: {
   );
 
   const value = useMemo(
-    () => ({ userId, sessionId, tokenExpiresAt, refresh, fetchWithSession }),
-    [userId, sessionId, tokenExpiresAt, refresh, fetchWithSession],
+    () => ({ userId, sessionId, token, tokenEvents, refresh, adoptToken, fetchWithSession }),
+    [userId, sessionId, token, tokenEvents, refresh, adoptToken, fetchWithSession],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
@@ -84,3 +104,5 @@ export function SignedOutBroadcast() {
   useEffect(() => broadcastSignedOut(), []);
   return null;
 }
+
+export { monotonicNow };

@@ -2,7 +2,7 @@
 
 import { useFormStatus } from "react-dom";
 
-import { signOutAction } from "@/app/account/actions";
+import { signOutAction } from "@/app/(signed-in)/actions";
 
 import { secondaryButton } from "./ui";
 

@@ -173,10 +173,7 @@ test("signing out ends the session in every tab", async ({ browser }) => {
   const otherTab = await context.newPage();
   await otherTab.goto("/account/security");
 
-  await page
-    .getByRole("navigation", { name: "Account" })
-    .getByRole("button", { name: "Sign out" })
-    .click();
+  await page.getByTestId("account-bar").getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in\?reason=signed_out/);
   await expect(page.getByText("You have signed out.")).toBeVisible();
   await expect(otherTab).toHaveURL(/\/sign-in/);

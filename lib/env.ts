@@ -41,11 +41,14 @@ const KEY_HINT = "Run `npm run keys:generate` and copy its output into the envir
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, { error: "must start with postgres:// or postgresql://" })
-      .optional(),
-    PGLITE_DATA_DIR: z.string().min(1).optional(),
+    DATABASE_URL: z.preprocess(
+      emptyAsMissing,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, { error: "must start with postgres:// or postgresql://" })
+        .optional(),
+    ),
+    PGLITE_DATA_DIR: z.preprocess(emptyAsMissing, z.string().optional()),
     TOKEN_SIGNING_KEY: jsonString(privateJwkSchema, KEY_HINT),
     // Parsed here, not in the object transform below, because zod skips that transform when
     // any field is invalid. Here a bad key set is listed with the other errors.
@@ -62,7 +65,7 @@ const envSchema = z
           return z.NEVER;
         }
       }),
-    TOKEN_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
+    TOKEN_ISSUER: z.preprocess(emptyAsMissing, z.string().default(DEFAULT_TOKEN_ISSUER)),
     TOKEN_TTL_SECONDS: z.coerce
       .number()
       .int()

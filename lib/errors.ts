@@ -10,6 +10,10 @@ export const ERROR_MESSAGES = {
     "Cross-site requests are refused. Send this request from a page of this app, with its Origin header.",
   invalid_request_body: 'The request body must be empty or JSON such as {"activity": true}.',
   database_unavailable: "The database is unavailable. Try again in a moment.",
+  no_organization:
+    "This session has no active organization. Switch to one of your organizations, then retry.",
+  role_required:
+    "Your role in this organization does not allow this. Ask an admin of the organization for access.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

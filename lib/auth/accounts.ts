@@ -8,6 +8,7 @@ import type { RequestContext } from "../device/request-context";
 import { log } from "../log";
 import { recordSecurityEvent } from "../security-events";
 import type { SignInInput, SignUpInput } from "./forms";
+import { createOrganization, findDefaultMembership } from "../orgs/organizations";
 import { hashPassword, verifyAgainstDummyHash, verifyPassword } from "./password";
 import { createSession, type CreatedSession } from "./sessions";
 
@@ -30,7 +31,15 @@ export async function signUp(
         .values({ email: input.email, displayName: input.displayName, passwordHash })
         .returning({ id: users.id });
       if (!user) throw new Error("Inserting the user returned no row.");
-      const session = await createSession(tx, user.id, context);
+      const organization = await createOrganization(
+        tx,
+        user.id,
+        personalOrganizationName(input.displayName),
+      );
+      const session = await createSession(tx, user.id, context, {
+        organizationId: organization.id,
+        role: organization.role,
+      });
       await recordSecurityEvent(tx, {
         type: "sign_up",
         userId: user.id,
@@ -77,7 +86,12 @@ export async function signIn(
   }
 
   const session = await db.transaction(async (tx) => {
-    const created = await createSession(tx, user.id, context);
+    const created = await createSession(
+      tx,
+      user.id,
+      context,
+      await findDefaultMembership(tx, user.id),
+    );
     await recordSecurityEvent(tx, {
       type: "sign_in",
       userId: user.id,
@@ -101,4 +115,9 @@ function isUniqueViolation(error: unknown): boolean {
 
 function isObject(value: unknown): value is object {
   return typeof value === "object" && value !== null;
+}
+
+/** Names the organization every account starts with. */
+export function personalOrganizationName(displayName: string): string {
+  return `${displayName}'s workspace`;
 }

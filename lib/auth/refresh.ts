@@ -4,9 +4,12 @@ import { getDb } from "../db/client";
 import { getEnv } from "../env";
 import { refreshSession } from "./sessions";
 import { mintSessionToken, type MintedToken } from "./token";
+import type { OrganizationRole } from "./token-verify";
 
 export interface RefreshedToken extends MintedToken {
   sessionId: string;
+  organizationId: string | null;
+  role: OrganizationRole | null;
 }
 
 /**
@@ -23,5 +26,10 @@ export async function refreshToken(
   });
   if (!subject) return null;
   const minted = await mintSessionToken(subject);
-  return { ...minted, sessionId: subject.sessionId };
+  return {
+    ...minted,
+    sessionId: subject.sessionId,
+    organizationId: subject.activeOrganizationId,
+    role: subject.activeRole,
+  };
 }

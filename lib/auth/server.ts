@@ -14,9 +14,11 @@ import {
   setSessionCookie,
   setTokenCookie,
 } from "./cookies";
+import { findRole } from "../orgs/organizations";
+import { hasRole } from "./roles";
 import { findActiveSession, type CreatedSession } from "./sessions";
 import { mintSessionToken, type TokenSubject } from "./token";
-import { verifySessionToken, type SessionClaims } from "./token-verify";
+import { verifySessionToken, type OrganizationRole, type SessionClaims } from "./token-verify";
 
 export interface Auth {
   claims: SessionClaims;
@@ -63,6 +65,37 @@ export async function requireActiveSession(): Promise<TokenSubject> {
     redirect("/sign-in?reason=session_ended");
   }
   return session;
+}
+
+/**
+ * Returns the verified claims when the token's role grants `required`, from the token alone
+ * (no database). Redirects to /forbidden otherwise. For reads: a role removed on the server
+ * stops passing this check at the session's next refresh, within one token lifetime.
+ */
+export async function requireRole(required: OrganizationRole, returnPath: string): Promise<Auth> {
+  const auth = await requireAuth(returnPath);
+  if (!hasRole(auth.claims, required)) {
+    redirect(`/forbidden?${new URLSearchParams({ required })}`);
+  }
+  return auth;
+}
+
+export interface VerifiedAdmin {
+  session: TokenSubject;
+  organizationId: string;
+}
+
+/**
+ * Returns the caller's session after re-reading it and their membership in the database,
+ * for mutations: a token that still says admin is not enough. Returns null when the caller
+ * is not, or no longer, an admin of the session's active organization.
+ */
+export async function requireAdminFromDatabase(): Promise<VerifiedAdmin | null> {
+  const session = await requireActiveSession();
+  if (!session.activeOrganizationId) return null;
+  const role = await findRole(await getDb(), session.userId, session.activeOrganizationId);
+  if (role !== "admin") return null;
+  return { session, organizationId: session.activeOrganizationId };
 }
 
 export async function currentRequestContext(): Promise<RequestContext> {

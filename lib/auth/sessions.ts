@@ -3,7 +3,7 @@ import "server-only";
 import { and, desc, eq, gt, ne, sql } from "drizzle-orm";
 
 import type { Database } from "../db/client";
-import { sessions, type SessionEndReason } from "../db/schema";
+import { sessions, type OrganizationRole, type SessionEndReason } from "../db/schema";
 import { describeLocation } from "../device/location";
 import type { RequestContext } from "../device/request-context";
 import { parseUserAgent } from "../device/user-agent";
@@ -11,7 +11,7 @@ import { generateSessionSecret, hashSessionSecret } from "./secret";
 import type { TokenSubject } from "./token";
 
 // Columns that make up a token; selected by every statement that leads to minting one.
-const tokenSubjectColumns = {
+export const tokenSubjectColumns = {
   userId: sessions.userId,
   sessionId: sessions.id,
   lastVerifiedAt: sessions.lastVerifiedAt,
@@ -25,11 +25,17 @@ export interface CreatedSession {
   secret: string;
 }
 
+export interface ActiveOrganization {
+  organizationId: string;
+  role: OrganizationRole;
+}
+
 /** Creates the session row for a sign-in that has just verified the password. */
 export async function createSession(
   db: Database,
   userId: string,
   context: RequestContext,
+  organization: ActiveOrganization | null = null,
 ): Promise<CreatedSession> {
   const secret = generateSessionSecret();
   const device = parseUserAgent(context.userAgent);
@@ -44,6 +50,8 @@ export async function createSession(
       deviceType: device.deviceType,
       ip: context.ip,
       location: describeLocation(context.ip),
+      activeOrganizationId: organization?.organizationId ?? null,
+      activeRole: organization?.role ?? null,
     })
     .returning(tokenSubjectColumns);
   if (!subject) throw new Error("Inserting the session row returned no row.");

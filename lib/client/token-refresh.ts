@@ -18,15 +18,31 @@ const MAX_LEAD_MS = 15_000;
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 const INTERACTION_WRITE_INTERVAL_MS = 1_000;
 
-type ChannelMessage = { type: "refreshed"; expiresAt: number } | { type: "signed-out" };
+/** What a newly minted token says, as the server reported it. */
+export interface TokenSnapshot {
+  organizationId: string | null;
+  role: "admin" | "member" | null;
+}
+
+export interface TokenEvent extends TokenSnapshot {
+  /** `monotonicNow()` time the token was minted (the request's start). */
+  mintedAt: number;
+  expiresAt: number;
+  /** Whether this tab sent the request or another tab shared the result. */
+  origin: "this-tab" | "other-tab";
+}
+
+type ChannelMessage =
+  | { type: "refreshed"; expiresAt: number; mintedAt: number; token: TokenSnapshot }
+  | { type: "signed-out" };
 
 export interface RefresherOptions {
   /** Seconds the current token has left, as computed by the server when it rendered. */
   initialExpiresIn: number;
   /** Called when the session is over, in this tab or another. */
   onSignedOut(): void;
-  /** Called after each successful refresh in any tab, for status displays. */
-  onRefreshed?(expiresAt: number): void;
+  /** Called for every new token, minted by this tab or shared by another. */
+  onToken?(event: TokenEvent): void;
 }
 
 export function monotonicNow(): number {
@@ -101,7 +117,12 @@ export class TokenRefresher {
       return;
     }
     this.expiresAt = Math.max(this.expiresAt, message.expiresAt);
-    this.options.onRefreshed?.(this.expiresAt);
+    this.options.onToken?.({
+      ...message.token,
+      mintedAt: message.mintedAt,
+      expiresAt: message.expiresAt,
+      origin: "other-tab",
+    });
     this.schedule();
   }
 
@@ -123,6 +144,9 @@ export class TokenRefresher {
   private async refreshIfDue({ force }: { force: boolean }): Promise<void> {
     if (this.stopped) return;
     await navigator.locks.request(LOCK_NAME, async () => {
+      // Checked again inside the lock: a refresh queued behind one that signed out must not
+      // send another request.
+      if (this.stopped) return;
       this.adoptSharedExpiry();
       const due = this.expiresAt - this.leadMs() <= monotonicNow();
       if (!force && !due) {
@@ -159,18 +183,31 @@ export class TokenRefresher {
       return;
     }
 
-    const { expiresIn } = (await response.json()) as { expiresIn: number };
+    const body = (await response.json()) as TokenSnapshot & { expiresIn: number };
     this.retryIndex = 0;
     this.lastRefreshAt = startedAt;
-    this.lifetimeMs = expiresIn * 1000;
-    // Measured from when the request was sent, so network time only makes the refresh earlier.
-    this.expiresAt = startedAt + this.lifetimeMs;
+    this.adoptToken(startedAt, body.expiresIn, {
+      organizationId: body.organizationId,
+      role: body.role,
+    });
+  }
+
+  /**
+   * Takes over a newly minted token, from this loop or from an organization switch:
+   * schedules the next refresh from its lifetime and shares it with the other tabs.
+   * `mintedAt` is when the request was sent, so network time only makes the refresh earlier.
+   */
+  adoptToken(mintedAt: number, expiresInSeconds: number, token: TokenSnapshot): void {
+    this.lifetimeMs = expiresInSeconds * 1000;
+    this.expiresAt = mintedAt + this.lifetimeMs;
     localStorage.setItem(EXPIRY_KEY, String(this.expiresAt));
     this.channel?.postMessage({
       type: "refreshed",
       expiresAt: this.expiresAt,
+      mintedAt,
+      token,
     } satisfies ChannelMessage);
-    this.options.onRefreshed?.(this.expiresAt);
+    this.options.onToken?.({ ...token, mintedAt, expiresAt: this.expiresAt, origin: "this-tab" });
     this.schedule();
   }
 

@@ -5,6 +5,7 @@ import {
   inet,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -24,6 +25,42 @@ export const users = pgTable(
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex("users_email_lower_key").on(sql`lower(${table.email})`)],
+);
+
+export const ORGANIZATION_ROLES = ["admin", "member"] as const;
+export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
+
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("organizations_slug_key").on(table.slug)],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ORGANIZATION_ROLES }).notNull(),
+    createdAt: createdAt(),
+    // When a session of this user last made this organization active; sign-in picks the
+    // most recent one.
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.organizationId] }),
+    index("memberships_organization_idx").on(table.organizationId),
+    check("memberships_role_known", sql`${table.role} in ('admin', 'member')`),
+  ],
 );
 
 export const SESSION_STATUSES = ["active", "ended", "revoked", "expired"] as const;
@@ -68,14 +105,23 @@ export const sessions = pgTable(
       .default("other"),
     ip: inet("ip"),
     location: text("location"),
-    // Active organization and role. Organizations arrive with the roles work; until then
-    // both stay null and the token omits the claims.
-    activeOrganizationId: uuid("active_organization_id"),
-    activeRole: text("active_role", { enum: ["admin", "member"] }),
+    // Active organization and the user's role in it, copied from the membership so that a
+    // refresh reads one row. Both null when the session has no organization; then the
+    // token omits `org_id` and `org_role`. NOTE: deleting an organization fails on the check
+    // below while sessions still point at it, because SET NULL clears only this column.
+    activeOrganizationId: uuid("active_organization_id").references(() => organizations.id, {
+      onDelete: "set null",
+    }),
+    activeRole: text("active_role", { enum: ORGANIZATION_ROLES }),
   },
   (table) => [
     uniqueIndex("sessions_secret_hash_key").on(table.secretHash),
     index("sessions_user_status_idx").on(table.userId, table.status),
+    index("sessions_organization_idx").on(table.activeOrganizationId),
+    check(
+      "sessions_organization_role_together",
+      sql`(${table.activeOrganizationId} is null) = (${table.activeRole} is null)`,
+    ),
     check(
       "sessions_status_known",
       sql`${table.status} in ('active', 'ended', 'revoked', 'expired')`,
@@ -93,6 +139,10 @@ export const SECURITY_EVENT_TYPES = [
   "sign_in_failed",
   "sign_out",
   "session_revoked",
+  "organization_switched",
+  "member_added",
+  "role_changed",
+  "member_removed",
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

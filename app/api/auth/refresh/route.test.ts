@@ -43,6 +43,8 @@ describe("POST /api/auth/refresh", () => {
     expect(await response.json()).toEqual({
       expiresIn: 60,
       sessionId: session.subject.sessionId,
+      organizationId: session.subject.activeOrganizationId,
+      role: "admin",
     });
     const cookie = response.cookies.get(TOKEN_COOKIE);
     expect(cookie?.httpOnly).toBe(true);

@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { clearAuthCookies, readSessionSecret, setTokenCookie } from "@/lib/auth/cookies";
 import { isSameOriginRequest } from "@/lib/auth/origin";
 import { refreshToken } from "@/lib/auth/refresh";
+import type { OrganizationRole } from "@/lib/auth/token-verify";
 import { errorBody, type ErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -15,6 +16,9 @@ export interface RefreshResponse {
   /** Seconds until the new token expires. The client schedules its next refresh from this. */
   expiresIn: number;
   sessionId: string;
+  /** The organization and role the new token carries, for display; null without one. */
+  organizationId: string | null;
+  role: OrganizationRole | null;
 }
 
 /**
@@ -39,6 +43,8 @@ export async function POST(request: NextRequest): Promise<NextResponse> {
   const body: RefreshResponse = {
     expiresIn: refreshed.expiresInSeconds,
     sessionId: refreshed.sessionId,
+    organizationId: refreshed.organizationId,
+    role: refreshed.role,
   };
   const response = NextResponse.json(body, { headers: NO_STORE });
   setTokenCookie(response.cookies, refreshed.token, refreshed.expiresInSeconds);

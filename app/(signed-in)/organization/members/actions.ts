@@ -1,0 +1,122 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+
+import { currentRequestContext, requireAdminFromDatabase } from "@/lib/auth/server";
+import { getDb } from "@/lib/db/client";
+import { ORGANIZATION_ROLES } from "@/lib/db/schema";
+import { log } from "@/lib/log";
+import {
+  addMember,
+  changeMemberRole,
+  removeMember,
+  type MembershipChangeError,
+  type MembershipChangeResult,
+} from "@/lib/orgs/membership-changes";
+
+export interface MemberActionState {
+  message?: string;
+  error?: string;
+}
+
+const ERROR_MESSAGES: Record<MembershipChangeError, string> = {
+  not_admin: "Only admins of this organization can change its members.",
+  not_member: "That person is not a member of this organization any more.",
+  last_admin: "An organization needs at least one admin. Make someone else an admin first.",
+  user_not_found: "No account uses that email address. Ask the person to sign up first.",
+  already_member: "That person is already a member of this organization.",
+};
+
+const NOT_ADMIN = { error: ERROR_MESSAGES.not_admin };
+
+const roleChangeSchema = z.object({
+  userId: z.uuid(),
+  role: z.enum(ORGANIZATION_ROLES, { error: "Choose admin or member." }),
+});
+
+/** Changes a member's role. The caller's admin role is re-read in the database first. */
+export async function changeRoleAction(
+  _previous: MemberActionState,
+  form: FormData,
+): Promise<MemberActionState> {
+  const admin = await requireAdminFromDatabase();
+  if (!admin) return NOT_ADMIN;
+  const input = roleChangeSchema.safeParse({ userId: form.get("userId"), role: form.get("role") });
+  if (!input.success) return { error: input.error.issues[0]?.message ?? "Invalid request." };
+
+  const result = await changeMemberRole(await getDb(), {
+    organizationId: admin.organizationId,
+    actorUserId: admin.session.userId,
+    targetUserId: input.data.userId,
+    role: input.data.role,
+    context: await currentRequestContext(),
+  });
+  return finish(result, `Role changed to ${input.data.role}.`, { ...input.data, admin });
+}
+
+/** Removes a member from the organization. */
+export async function removeMemberAction(
+  _previous: MemberActionState,
+  form: FormData,
+): Promise<MemberActionState> {
+  const admin = await requireAdminFromDatabase();
+  if (!admin) return NOT_ADMIN;
+  const userId = z.uuid().safeParse(form.get("userId"));
+  if (!userId.success) return { error: ERROR_MESSAGES.not_member };
+
+  const result = await removeMember(await getDb(), {
+    organizationId: admin.organizationId,
+    actorUserId: admin.session.userId,
+    targetUserId: userId.data,
+    context: await currentRequestContext(),
+  });
+  return finish(result, "Member removed.", { userId: userId.data, admin });
+}
+
+const emailSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "Enter the email address of the person to add." })
+  .pipe(z.email({ error: "Enter an email address like name@example.com." }));
+
+/** Adds an existing account, found by email, as a member. */
+export async function addMemberAction(
+  _previous: MemberActionState,
+  form: FormData,
+): Promise<MemberActionState> {
+  const admin = await requireAdminFromDatabase();
+  if (!admin) return NOT_ADMIN;
+  const email = emailSchema.safeParse(form.get("email") ?? "");
+  if (!email.success) return { error: email.error.issues[0]?.message ?? "Invalid email." };
+
+  const result = await addMember(await getDb(), {
+    organizationId: admin.organizationId,
+    actorUserId: admin.session.userId,
+    email: email.data,
+    context: await currentRequestContext(),
+  });
+  return finish(result, `${email.data} is now a member.`, { admin });
+}
+
+function finish(
+  result: MembershipChangeResult,
+  success: string,
+  details: { admin: { organizationId: string; session: { userId: string } } } & Record<
+    string,
+    unknown
+  >,
+): MemberActionState {
+  const ids = {
+    organizationId: details.admin.organizationId,
+    actorUserId: details.admin.session.userId,
+    targetUserId: details.userId,
+  };
+  if (!result.ok) {
+    log.info({ ...ids, error: result.error }, "membership change rejected");
+    return { error: ERROR_MESSAGES[result.error] };
+  }
+  log.info({ ...ids, updatedSessions: result.updatedSessions }, "membership changed");
+  revalidatePath("/organization/members");
+  return { message: success };
+}

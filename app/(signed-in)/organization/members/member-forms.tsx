@@ -1,0 +1,100 @@
+"use client";
+
+import { useActionState, useState } from "react";
+
+import { FormField } from "@/components/form-field";
+import { dangerButton, primaryButton, secondaryButton } from "@/components/ui";
+
+import {
+  addMemberAction,
+  changeRoleAction,
+  removeMemberAction,
+  type MemberActionState,
+} from "./actions";
+
+export function MemberActions(props: {
+  userId: string;
+  displayName: string;
+  role: "admin" | "member";
+}) {
+  const [roleState, roleAction, rolePending] = useActionState<MemberActionState, FormData>(
+    changeRoleAction,
+    {},
+  );
+  const [removeState, removeAction, removePending] = useActionState<MemberActionState, FormData>(
+    removeMemberAction,
+    {},
+  );
+  const [confirming, setConfirming] = useState(false);
+  const nextRole = props.role === "admin" ? "member" : "admin";
+
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <div className="flex flex-wrap justify-end gap-2">
+        <form action={roleAction}>
+          <input type="hidden" name="userId" value={props.userId} />
+          <input type="hidden" name="role" value={nextRole} />
+          <button type="submit" className={secondaryButton} disabled={rolePending}>
+            {nextRole === "admin"
+              ? `Make ${props.displayName} an admin`
+              : `Make ${props.displayName} a member`}
+          </button>
+        </form>
+        {confirming ? (
+          <form action={removeAction} className="flex gap-2">
+            <input type="hidden" name="userId" value={props.userId} />
+            <button type="submit" className={dangerButton} disabled={removePending}>
+              Confirm removal
+            </button>
+            <button type="button" className={secondaryButton} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <button type="button" className={dangerButton} onClick={() => setConfirming(true)}>
+            Remove {props.displayName}
+          </button>
+        )}
+      </div>
+      <Feedback state={roleState} />
+      <Feedback state={removeState} />
+    </div>
+  );
+}
+
+export function AddMemberForm() {
+  const [state, action, pending] = useActionState<MemberActionState, FormData>(addMemberAction, {});
+  return (
+    <form action={action} className="space-y-3" noValidate>
+      <h2 className="font-medium">Add a member</h2>
+      <FormField
+        name="email"
+        label="Email of an existing account"
+        type="email"
+        autoComplete="off"
+      />
+      <button type="submit" className={primaryButton} disabled={pending}>
+        {pending ? "Adding…" : "Add member"}
+      </button>
+      <Feedback state={state} />
+    </form>
+  );
+}
+
+function Feedback({ state }: { state: MemberActionState }) {
+  if (state.error) {
+    return (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        {state.error}
+      </p>
+    );
+  }
+  if (state.message) {
+    return (
+      <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">
+        {state.message}
+      </p>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,64 @@
+import type { Metadata } from "next";
+
+import { card } from "@/components/ui";
+import { requireRole } from "@/lib/auth/server";
+import { getDb } from "@/lib/db/client";
+import { findOrganization, listMembers } from "@/lib/orgs/organizations";
+
+import { AddMemberForm, MemberActions } from "./member-forms";
+
+export const metadata: Metadata = { title: "Members" };
+
+export default async function MembersPage() {
+  // Reading the list needs an admin token. Every change on this page is checked again
+  // against the database by its server action.
+  const { claims } = await requireRole("admin", "/organization/members");
+  const organizationId = claims.org_id ?? "";
+  const db = await getDb();
+  const [organization, members] = await Promise.all([
+    findOrganization(db, organizationId),
+    listMembers(db, organizationId),
+  ]);
+
+  return (
+    <section className="space-y-6">
+      <header className="space-y-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Members</h1>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">{organization?.name}</p>
+      </header>
+      <ul className="space-y-3" aria-label="Members">
+        {members.map((member) => (
+          <li
+            key={member.userId}
+            className={`${card} flex flex-wrap items-center justify-between gap-4`}
+            data-testid="member-row"
+            data-email={member.email}
+          >
+            <div className="min-w-0 space-y-1">
+              <p className="font-medium">
+                {member.displayName}
+                {member.userId === claims.sub ? " (you)" : ""}
+              </p>
+              <p className="text-sm break-all text-zinc-600 dark:text-zinc-400">{member.email}</p>
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                <span data-testid="member-role">{member.role}</span>
+                {" · "}
+                {member.activeSessions === 1
+                  ? "1 active session"
+                  : `${member.activeSessions} active sessions`}
+              </p>
+            </div>
+            <MemberActions
+              userId={member.userId}
+              displayName={member.displayName}
+              role={member.role}
+            />
+          </li>
+        ))}
+      </ul>
+      <div className={card}>
+        <AddMemberForm />
+      </div>
+    </section>
+  );
+}
