@@ -1,0 +1,139 @@
+import { expect, test, type Page } from "@playwright/test";
+
+import { E2E_TOKEN_TTL_SECONDS } from "../playwright.config";
+import { newDevice, signUp, uniqueEmail, USER_AGENTS } from "./helpers";
+
+const LIFETIME_MS = E2E_TOKEN_TTL_SECONDS * 1000;
+// A change reaches a session with its next token: within one lifetime, plus a second for
+// the request that observes it.
+const PROPAGATION_MS = LIFETIME_MS + 1_000;
+
+/** Status of a stateless access check, sent from the page so it carries its cookies. */
+function accessStatus(page: Page, kind: "member" | "admin"): Promise<number> {
+  return page.evaluate(
+    async (path) => (await fetch(path, { cache: "no-store" })).status,
+    `/api/access/${kind}`,
+  );
+}
+
+function memberRow(page: Page, email: string) {
+  return page.locator(`[data-testid="member-row"][data-email="${email}"]`);
+}
+
+test("role changes reach a live session within one token lifetime", async ({ browser }) => {
+  const adminEmail = uniqueEmail("org-admin");
+  const memberEmail = uniqueEmail("org-member");
+  const adminContext = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const memberContext = await newDevice(browser, USER_AGENTS.firefoxOnWindows);
+  const admin = await adminContext.newPage();
+  const member = await memberContext.newPage();
+
+  await signUp(admin, adminEmail, "Ada Admin");
+  await signUp(member, memberEmail, "Max Member");
+
+  // The admin adds the member to the admin's workspace.
+  await admin.goto("/organization/members");
+  await admin.getByLabel("Email of an existing account").fill(memberEmail);
+  await admin.getByRole("button", { name: "Add member" }).click();
+  await expect(admin.getByText(`${memberEmail} is now a member.`)).toBeVisible();
+  await expect(memberRow(admin, memberEmail).getByTestId("member-role")).toHaveText("member");
+
+  // The member switches this session to the admin's workspace; the new token applies at once.
+  await member.goto("/playground");
+  await member.getByLabel("Organization").selectOption({ label: "Ada Admin's workspace (member)" });
+  await expect(member.getByTestId("current-role")).toHaveText("role member");
+  expect(await accessStatus(member, "member")).toBe(200);
+  expect(await accessStatus(member, "admin")).toBe(403);
+
+  // Promotion: the member's next token carries admin, with no new sign-in.
+  await memberRow(admin, memberEmail)
+    .getByRole("button", { name: "Make Max Member an admin" })
+    .click();
+  await expect(memberRow(admin, memberEmail).getByTestId("member-role")).toHaveText("admin");
+  await expect.poll(() => accessStatus(member, "admin"), { timeout: PROPAGATION_MS }).toBe(200);
+  await expect(member.getByTestId("current-role")).toHaveText("role admin");
+  await expect(
+    member.locator('[data-testid="timeline-entry"][data-lane="token"][data-role="admin"]').first(),
+  ).toBeVisible();
+
+  // With an admin token the member opens the members page, then is demoted.
+  await member.goto("/organization/members");
+  await expect(member.getByRole("heading", { name: "Members" })).toBeVisible();
+  await memberRow(admin, memberEmail)
+    .getByRole("button", { name: "Make Max Member a member" })
+    .click();
+  await expect(memberRow(admin, memberEmail).getByTestId("member-role")).toHaveText("member");
+
+  // A mutation is checked against the database, so it is refused at once, token or not.
+  await memberRow(member, adminEmail)
+    .getByRole("button", { name: "Make Ada Admin a member" })
+    .click();
+  await expect(
+    memberRow(member, adminEmail).getByText(
+      "Only admins of this organization can change its members.",
+    ),
+  ).toBeVisible();
+  // Admin-only reads stop with the next token.
+  await expect.poll(() => accessStatus(member, "admin"), { timeout: PROPAGATION_MS }).toBe(403);
+  expect(await accessStatus(member, "member")).toBe(200);
+
+  // Removal: the member's next token carries no organization.
+  await memberRow(admin, memberEmail).getByRole("button", { name: "Remove Max Member" }).click();
+  await memberRow(admin, memberEmail).getByRole("button", { name: "Confirm removal" }).click();
+  await expect(memberRow(admin, memberEmail)).toHaveCount(0);
+  await expect.poll(() => accessStatus(member, "member"), { timeout: PROPAGATION_MS }).toBe(403);
+  const body = await member.evaluate(async () => (await fetch("/api/access/member")).json());
+  expect(body.error.code).toBe("no_organization");
+  await member.goto("/organization");
+  await expect(member).toHaveURL(/\/forbidden\?required=member$/);
+  await expect(member.getByText("this session has none")).toBeVisible();
+
+  // The admin is unaffected throughout.
+  expect(await accessStatus(admin, "admin")).toBe(200);
+  await adminContext.close();
+  await memberContext.close();
+});
+
+test("the last admin cannot be demoted or removed", async ({ page }) => {
+  const email = uniqueEmail("last-admin");
+  await signUp(page, email, "Solo Admin");
+  await page.goto("/organization/members");
+
+  await memberRow(page, email).getByRole("button", { name: "Make Solo Admin a member" }).click();
+  await expect(
+    memberRow(page, email).getByText("An organization needs at least one admin."),
+  ).toBeVisible();
+  await memberRow(page, email).getByRole("button", { name: "Remove Solo Admin" }).click();
+  await memberRow(page, email).getByRole("button", { name: "Confirm removal" }).click();
+  await expect(memberRow(page, email).getByRole("alert").last()).toContainText(
+    "Make someone else an admin first.",
+  );
+  await expect(memberRow(page, email).getByTestId("member-role")).toHaveText("admin");
+});
+
+test("members cannot open the members page", async ({ browser }) => {
+  const adminEmail = uniqueEmail("gate-admin");
+  const memberEmail = uniqueEmail("gate-member");
+  const adminContext = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const memberContext = await newDevice(browser, USER_AGENTS.firefoxOnWindows);
+  const admin = await adminContext.newPage();
+  const member = await memberContext.newPage();
+  await signUp(admin, adminEmail, "Gate Admin");
+  await signUp(member, memberEmail, "Gate Member");
+  await admin.goto("/organization/members");
+  await admin.getByLabel("Email of an existing account").fill(memberEmail);
+  await admin.getByRole("button", { name: "Add member" }).click();
+  await expect(memberRow(admin, memberEmail)).toBeVisible();
+
+  await member.goto("/organization");
+  await member
+    .getByLabel("Organization")
+    .selectOption({ label: "Gate Admin's workspace (member)" });
+  await expect(member.getByTestId("organization-role")).toHaveText("member");
+  await expect(member.getByRole("link", { name: "Members" })).toHaveCount(0);
+  await member.goto("/organization/members");
+  await expect(member).toHaveURL(/\/forbidden\?required=admin$/);
+  await expect(member.getByText("your role there is member")).toBeVisible();
+  await adminContext.close();
+  await memberContext.close();
+});
