@@ -41,9 +41,12 @@ export function OrganizationSwitcher({ organizations }: { organizations: Switche
 
   return (
     <div className="flex flex-col">
-      <label className="flex items-center gap-2 text-sm">
-        <span className="text-zinc-600 dark:text-zinc-400">Organization</span>
+      <div className="flex items-center gap-2 text-sm">
+        <label htmlFor="organization-switcher" className="text-zinc-600 dark:text-zinc-400">
+          Organization
+        </label>
         <select
+          id="organization-switcher"
           className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
           value={session.token.organizationId ?? ""}
           disabled={pending}
@@ -60,7 +63,7 @@ export function OrganizationSwitcher({ organizations }: { organizations: Switche
             </option>
           ))}
         </select>
-      </label>
+      </div>
       {error ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {error}

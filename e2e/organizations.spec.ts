@@ -40,7 +40,9 @@ test("role changes reach a live session within one token lifetime", async ({ bro
 
   // The member switches this session to the admin's workspace; the new token applies at once.
   await member.goto("/playground");
-  await member.getByLabel("Organization").selectOption({ label: "Ada Admin's workspace (member)" });
+  await member
+    .getByLabel("Organization", { exact: true })
+    .selectOption({ label: "Ada Admin's workspace (member)" });
   await expect(member.getByTestId("current-role")).toHaveText("role member");
   expect(await accessStatus(member, "member")).toBe(200);
   expect(await accessStatus(member, "admin")).toBe(403);
@@ -94,6 +96,19 @@ test("role changes reach a live session within one token lifetime", async ({ bro
   await memberContext.close();
 });
 
+test("a new organization becomes the active one", async ({ page }) => {
+  await signUp(page, uniqueEmail("creator"), "Cora Creator");
+  await page.goto("/organization");
+  await page.getByLabel("Organization name").fill("Cora's Lab");
+  await page.getByRole("button", { name: "Create and switch to it" }).click();
+
+  await expect(page.getByRole("heading", { name: "Cora's Lab" })).toBeVisible();
+  await expect(page.getByTestId("organization-role")).toHaveText("admin");
+  await expect(
+    page.getByLabel("Organization", { exact: true }).locator("option:checked"),
+  ).toHaveText("Cora's Lab (admin)");
+});
+
 test("the last admin cannot be demoted or removed", async ({ page }) => {
   const email = uniqueEmail("last-admin");
   await signUp(page, email, "Solo Admin");
@@ -127,7 +142,7 @@ test("members cannot open the members page", async ({ browser }) => {
 
   await member.goto("/organization");
   await member
-    .getByLabel("Organization")
+    .getByLabel("Organization", { exact: true })
     .selectOption({ label: "Gate Admin's workspace (member)" });
   await expect(member.getByTestId("organization-role")).toHaveText("member");
   await expect(member.getByRole("link", { name: "Members" })).toHaveCount(0);

@@ -5,6 +5,8 @@ import { requireRole } from "@/lib/auth/server";
 import { getDb } from "@/lib/db/client";
 import { findOrganization } from "@/lib/orgs/organizations";
 
+import { CreateOrganizationForm } from "./create-organization-form";
+
 export const metadata: Metadata = { title: "Organization" };
 
 export default async function OrganizationPage() {
@@ -22,6 +24,9 @@ export default async function OrganizationPage() {
         <dt className="text-zinc-600 dark:text-zinc-400">Slug</dt>
         <dd>{organization?.slug}</dd>
       </dl>
+      <div className={card}>
+        <CreateOrganizationForm />
+      </div>
     </section>
   );
 }

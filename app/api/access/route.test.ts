@@ -15,7 +15,9 @@ const BASE_SUBJECT: TokenSubject = {
 };
 
 async function requestWith(subject: TokenSubject | null) {
-  const cookies = subject ? { [TOKEN_COOKIE]: (await mintSessionToken(subject)).token } : {};
+  const cookies: Record<string, string> = subject
+    ? { [TOKEN_COOKIE]: (await mintSessionToken(subject)).token }
+    : {};
   return buildRequest("/api/access/x", { cookies });
 }
 
