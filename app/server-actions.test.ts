@@ -9,7 +9,11 @@ import { describe, expect, it } from "vitest";
 // requireActiveSession(), directly or through requireAdminFromDatabase().
 
 const SIGNED_IN_DIR = path.join(__dirname, "(signed-in)");
-const SESSION_CHECKS = ["await requireActiveSession()", "await requireAdminFromDatabase()"];
+const SESSION_CHECKS = [
+  "await requireActiveSession()",
+  "await requireAdminFromDatabase()",
+  "await requireAdminOfForm(form)",
+];
 
 function actionFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

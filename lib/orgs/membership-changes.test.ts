@@ -189,6 +189,9 @@ describe("changeMemberRole", () => {
       activeRole: "admin",
     });
     expect((await readSession(admin.session.subject.sessionId))?.activeRole).toBe("admin");
+    // The members list counts only sessions in this organization.
+    const listed = await listMembers(database.db, organizationId);
+    expect(listed.find((row) => row.userId === member.userId)?.activeSessions).toBe(2);
   });
 
   it("rejects a caller who is not an admin", async () => {

@@ -89,7 +89,10 @@ export interface OrganizationMember {
   activeSessions: number;
 }
 
-/** Members of an organization with the number of their active sessions in any organization. */
+/**
+ * Members of an organization, each with the number of active sessions whose active
+ * organization is this one. Sessions in other organizations are not the admin's business.
+ */
 export async function listMembers(
   db: Database,
   organizationId: string,
@@ -97,7 +100,7 @@ export async function listMembers(
   const activeSessions = db
     .select({ userId: sessions.userId, total: count().as("total") })
     .from(sessions)
-    .where(eq(sessions.status, "active"))
+    .where(and(eq(sessions.status, "active"), eq(sessions.activeOrganizationId, organizationId)))
     .groupBy(sessions.userId)
     .as("active_sessions");
   const rows = await db

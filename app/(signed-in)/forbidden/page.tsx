@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { requireAuth } from "@/lib/auth/server";
+import { getEnv } from "@/lib/env";
 import { firstParam, type SearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Access denied" };
@@ -18,8 +19,8 @@ export default async function ForbiddenPage(props: { searchParams: Promise<Searc
           : "This page needs an active organization, and this session has none. Choose one in the organization menu."}
       </p>
       <p className="max-w-prose text-sm text-zinc-600 dark:text-zinc-400">
-        Roles are checked from your session token, so a role an admin just gave you applies within a
-        minute, at the token&apos;s next refresh.
+        Roles are checked from your session token, so a role an admin just gave you applies within{" "}
+        {getEnv().tokenTtlSeconds} seconds, at the token&apos;s next refresh.
       </p>
       <Link href="/account/security" className="text-sm font-medium underline">
         Back to your devices

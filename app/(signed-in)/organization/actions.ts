@@ -7,6 +7,7 @@ import { z } from "zod";
 import { setTokenCookie } from "@/lib/auth/cookies";
 import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
 import { mintSessionToken } from "@/lib/auth/token";
+import type { OrganizationRole } from "@/lib/auth/token-verify";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { switchOrganization } from "@/lib/orgs/membership-changes";
@@ -15,7 +16,7 @@ import { createOrganization } from "@/lib/orgs/organizations";
 export interface CreateOrganizationState {
   name: string;
   error?: string;
-  created?: { organizationId: string; expiresIn: number };
+  created?: { organizationId: string; role: OrganizationRole; expiresIn: number };
 }
 
 const nameSchema = z
@@ -44,7 +45,7 @@ export async function createOrganizationAction(
     organizationId: organization.id,
     context: await currentRequestContext(),
   });
-  if (!subject) return { name: raw, error: "Your session has ended. Sign in again." };
+  if (!subject?.activeRole) return { name: raw, error: "Your session has ended. Sign in again." };
 
   const minted = await mintSessionToken(subject);
   setTokenCookie(await cookies(), minted.token, minted.expiresInSeconds);
@@ -52,6 +53,10 @@ export async function createOrganizationAction(
   revalidatePath("/", "layout");
   return {
     name: "",
-    created: { organizationId: organization.id, expiresIn: minted.expiresInSeconds },
+    created: {
+      organizationId: organization.id,
+      role: subject.activeRole,
+      expiresIn: minted.expiresInSeconds,
+    },
   };
 }

@@ -25,7 +25,7 @@ export function CreateOrganizationForm() {
     if (!state.created) return;
     adoptToken(submittedAt.current, state.created.expiresIn, {
       organizationId: state.created.organizationId,
-      role: "admin",
+      role: state.created.role,
     });
   }, [state.created, adoptToken]);
 

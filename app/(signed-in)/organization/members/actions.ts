@@ -29,6 +29,21 @@ const ERROR_MESSAGES: Record<MembershipChangeError, string> = {
 };
 
 const NOT_ADMIN = { error: ERROR_MESSAGES.not_admin };
+const ORGANIZATION_CHANGED = {
+  error: "This session switched to another organization since the page loaded. Reload the page.",
+};
+
+/**
+ * Returns the verified admin when the form was rendered for the session's current
+ * organization. Another tab may have switched organization since, and a change must never
+ * land in an organization the page did not show.
+ */
+async function requireAdminOfForm(form: FormData) {
+  const admin = await requireAdminFromDatabase();
+  if (!admin) return { error: NOT_ADMIN };
+  if (form.get("organizationId") !== admin.organizationId) return { error: ORGANIZATION_CHANGED };
+  return { admin };
+}
 
 const roleChangeSchema = z.object({
   userId: z.uuid(),
@@ -40,8 +55,8 @@ export async function changeRoleAction(
   _previous: MemberActionState,
   form: FormData,
 ): Promise<MemberActionState> {
-  const admin = await requireAdminFromDatabase();
-  if (!admin) return NOT_ADMIN;
+  const { admin, error } = await requireAdminOfForm(form);
+  if (!admin) return error;
   const input = roleChangeSchema.safeParse({ userId: form.get("userId"), role: form.get("role") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Invalid request." };
 
@@ -60,8 +75,8 @@ export async function removeMemberAction(
   _previous: MemberActionState,
   form: FormData,
 ): Promise<MemberActionState> {
-  const admin = await requireAdminFromDatabase();
-  if (!admin) return NOT_ADMIN;
+  const { admin, error } = await requireAdminOfForm(form);
+  if (!admin) return error;
   const userId = z.uuid().safeParse(form.get("userId"));
   if (!userId.success) return { error: ERROR_MESSAGES.not_member };
 
@@ -85,8 +100,8 @@ export async function addMemberAction(
   _previous: MemberActionState,
   form: FormData,
 ): Promise<MemberActionState> {
-  const admin = await requireAdminFromDatabase();
-  if (!admin) return NOT_ADMIN;
+  const { admin, error } = await requireAdminOfForm(form);
+  if (!admin) return error;
   const email = emailSchema.safeParse(form.get("email") ?? "");
   if (!email.success) return { error: email.error.issues[0]?.message ?? "Invalid email." };
 

@@ -13,6 +13,7 @@ import {
 } from "./actions";
 
 export function MemberActions(props: {
+  organizationId: string;
   userId: string;
   displayName: string;
   role: "admin" | "member";
@@ -32,6 +33,7 @@ export function MemberActions(props: {
     <div className="flex flex-col items-end gap-2">
       <div className="flex flex-wrap justify-end gap-2">
         <form action={roleAction}>
+          <input type="hidden" name="organizationId" value={props.organizationId} />
           <input type="hidden" name="userId" value={props.userId} />
           <input type="hidden" name="role" value={nextRole} />
           <button type="submit" className={secondaryButton} disabled={rolePending}>
@@ -42,6 +44,7 @@ export function MemberActions(props: {
         </form>
         {confirming ? (
           <form action={removeAction} className="flex gap-2">
+            <input type="hidden" name="organizationId" value={props.organizationId} />
             <input type="hidden" name="userId" value={props.userId} />
             <button type="submit" className={dangerButton} disabled={removePending}>
               Confirm removal
@@ -62,10 +65,11 @@ export function MemberActions(props: {
   );
 }
 
-export function AddMemberForm() {
+export function AddMemberForm({ organizationId }: { organizationId: string }) {
   const [state, action, pending] = useActionState<MemberActionState, FormData>(addMemberAction, {});
   return (
     <form action={action} className="space-y-3" noValidate>
+      <input type="hidden" name="organizationId" value={organizationId} />
       <h2 className="font-medium">Add a member</h2>
       <FormField
         name="email"

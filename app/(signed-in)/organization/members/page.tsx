@@ -44,11 +44,12 @@ export default async function MembersPage() {
                 <span data-testid="member-role">{member.role}</span>
                 {" · "}
                 {member.activeSessions === 1
-                  ? "1 active session"
-                  : `${member.activeSessions} active sessions`}
+                  ? "1 active session here"
+                  : `${member.activeSessions} active sessions here`}
               </p>
             </div>
             <MemberActions
+              organizationId={organizationId}
               userId={member.userId}
               displayName={member.displayName}
               role={member.role}
@@ -57,7 +58,7 @@ export default async function MembersPage() {
         ))}
       </ul>
       <div className={card}>
-        <AddMemberForm />
+        <AddMemberForm organizationId={organizationId} />
       </div>
     </section>
   );
