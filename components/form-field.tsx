@@ -8,8 +8,9 @@ export function FormField(props: {
   defaultValue?: string;
   error?: string;
   hint?: string;
+  maxLength?: number;
 }) {
-  const { name, label, type, autoComplete, defaultValue, error, hint } = props;
+  const { name, label, type, autoComplete, defaultValue, error, hint, maxLength } = props;
   const describedBy = [error ? `${name}-error` : null, hint ? `${name}-hint` : null]
     .filter(Boolean)
     .join(" ");
@@ -24,6 +25,7 @@ export function FormField(props: {
         type={type}
         autoComplete={autoComplete}
         defaultValue={defaultValue}
+        maxLength={maxLength}
         required
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy || undefined}

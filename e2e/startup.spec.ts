@@ -6,7 +6,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 
 // Starts the production build a second time, on its own port and database folder, with the
-// signing keys blanked out (an empty variable also wins over any .env.local in the checkout).
+// signing keys blanked out (an empty variable also wins over any .env*.local file).
 test("production start without keys names the variable", async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-startup-"));
   const server = spawn("npx", ["next", "start", "--hostname", "127.0.0.1", "--port", "3199"], {

@@ -1,12 +1,12 @@
-// Runs before `next dev`: on the first run, writes a development key pair to .env.local so
-// a fresh clone starts with no setup. Never used in production, where a missing key is a
-// startup error.
+// Runs before `next dev`: on the first run, writes a development key pair to
+// .env.development.local so a fresh clone starts with no setup. Next.js reads that file only
+// in development, so `next start` never signs with this key and reports a missing key instead.
 
 import { existsSync, readFileSync, appendFileSync } from "node:fs";
 
 import { generateSigningKeyEnv, toDotenv } from "./signing-key.mjs";
 
-const ENV_FILE = ".env.local";
+const ENV_FILE = ".env.development.local";
 
 const existing = existsSync(ENV_FILE) ? readFileSync(ENV_FILE, "utf8") : "";
 const hasKeys = /^TOKEN_SIGNING_KEY=/m.test(existing) && /^TOKEN_PUBLIC_KEYS=/m.test(existing);

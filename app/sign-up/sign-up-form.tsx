@@ -4,7 +4,7 @@ import { useActionState } from "react";
 
 import { FormField } from "@/components/form-field";
 import { primaryButton } from "@/components/ui";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/forms";
+import { MAX_DISPLAY_NAME_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/forms";
 
 import { signUpAction, type SignUpState } from "./actions";
 
@@ -21,6 +21,7 @@ export function SignUpForm({ returnPath }: { returnPath: string }) {
         label="Name"
         type="text"
         autoComplete="name"
+        maxLength={MAX_DISPLAY_NAME_LENGTH}
         defaultValue={state.displayName}
         error={state.fieldErrors?.displayName}
       />

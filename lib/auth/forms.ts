@@ -7,6 +7,26 @@ export const MIN_PASSWORD_LENGTH = 10;
 // be used to burn CPU.
 export const MAX_PASSWORD_LENGTH = 256;
 
+// Control characters, invisible spaces and text-direction overrides: a name containing
+// U+202E can make the text after it, such as an email address, display reversed. Zero-width
+// joiners (U+200C, U+200D) stay allowed because several scripts and emoji need them.
+const HIDDEN_CHARACTERS =
+  /[\p{Cc}\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+
+/** A short visible name: trimmed, 1 to `maxLength` characters, no hidden characters. */
+export function visibleName(label: string, maxLength: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, { error: `Enter ${label}.` })
+    .max(maxLength, { error: `Use at most ${maxLength} characters.` })
+    .refine((value) => !HIDDEN_CHARACTERS.test(value), {
+      error: "Remove invisible or text-direction characters.",
+    });
+}
+
+export const MAX_DISPLAY_NAME_LENGTH = 80;
+
 const email = z
   .string()
   .trim()
@@ -16,11 +36,7 @@ const email = z
 
 export const signUpSchema = z.object({
   email,
-  displayName: z
-    .string()
-    .trim()
-    .min(1, { error: "Enter your name." })
-    .max(80, { error: "Names are at most 80 characters." }),
+  displayName: visibleName("your name", MAX_DISPLAY_NAME_LENGTH),
   password: z
     .string()
     .min(MIN_PASSWORD_LENGTH, {

@@ -63,3 +63,16 @@ describe("safeReturnPath", () => {
     expect(safeReturnPath(longest)).toBe(longest);
   });
 });
+
+describe("safeReturnPath non-page targets", () => {
+  it.each(["/api/auth/refresh", "/api", "/auth/handshake?return_to=/x", "/api/access/admin?x=1"])(
+    "falls back for %s",
+    (candidate) => {
+      expect(safeReturnPath(candidate)).toBe(DEFAULT_SIGNED_IN_PATH);
+    },
+  );
+
+  it("keeps a page whose name starts with api", () => {
+    expect(safeReturnPath("/apiary")).toBe("/apiary");
+  });
+});

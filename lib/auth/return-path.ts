@@ -29,5 +29,9 @@ export function safeReturnPath(
   // Parsing collapses dot segments, so `/.//evil.example` comes out as `//evil.example`,
   // which a browser reads as a protocol-relative URL.
   const path = url.pathname + url.search + url.hash;
-  return path.startsWith("//") ? fallback : path;
+  if (path.startsWith("//")) return fallback;
+  // Only pages make sense to return to; an API route or the handshake would answer a
+  // browser navigation with JSON, an error or another redirect.
+  if (/^\/(api|auth)(\/|$)/.test(url.pathname)) return fallback;
+  return path;
 }

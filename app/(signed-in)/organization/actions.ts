@@ -2,9 +2,9 @@
 
 import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 
 import { setTokenCookie } from "@/lib/auth/cookies";
+import { MAX_DISPLAY_NAME_LENGTH, visibleName } from "@/lib/auth/forms";
 import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
 import { mintSessionToken } from "@/lib/auth/token";
 import type { OrganizationRole } from "@/lib/auth/token-verify";
@@ -19,11 +19,7 @@ export interface CreateOrganizationState {
   created?: { organizationId: string; role: OrganizationRole; expiresIn: number };
 }
 
-const nameSchema = z
-  .string()
-  .trim()
-  .min(2, { error: "Enter a name of at least 2 characters." })
-  .max(80, { error: "Organization names are at most 80 characters." });
+const nameSchema = visibleName("a name for the organization", MAX_DISPLAY_NAME_LENGTH);
 
 /** Creates an organization with the caller as admin and makes it this session's active one. */
 export async function createOrganizationAction(

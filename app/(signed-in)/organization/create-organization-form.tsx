@@ -5,6 +5,7 @@ import { useActionState, useEffect, useRef } from "react";
 import { FormField } from "@/components/form-field";
 import { monotonicNow, useSession } from "@/components/session-provider";
 import { primaryButton } from "@/components/ui";
+import { MAX_DISPLAY_NAME_LENGTH } from "@/lib/auth/forms";
 
 import { createOrganizationAction, type CreateOrganizationState } from "./actions";
 
@@ -37,6 +38,7 @@ export function CreateOrganizationForm() {
         label="Organization name"
         type="text"
         autoComplete="organization"
+        maxLength={MAX_DISPLAY_NAME_LENGTH}
         defaultValue={state.name}
         error={state.error}
       />

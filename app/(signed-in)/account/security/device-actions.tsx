@@ -56,17 +56,33 @@ export function RevokeSessionButton(props: { sessionId: string; deviceLabel: str
   );
 }
 
-export function RevokeOtherSessionsButton() {
+export function RevokeOtherSessionsButton({ count }: { count: number }) {
   const showFeedback = useContext(FeedbackContext);
+  const [confirming, setConfirming] = useState(false);
   const [, formAction, pending] = useActionState<DeviceActionState>(async (previous) => {
     const result = await revokeOtherSessionsAction(previous);
+    setConfirming(false);
     showFeedback(result);
     return result;
   }, {});
+
+  if (!confirming) {
+    return (
+      <button type="button" className={dangerButton} onClick={() => setConfirming(true)}>
+        Sign out of all other devices
+      </button>
+    );
+  }
   return (
-    <form action={formAction}>
+    <form action={formAction} className="flex flex-wrap items-center gap-2">
+      <p className="text-sm">
+        Sign out {count === 1 ? "the other device" : `all ${count} other devices`}?
+      </p>
       <button type="submit" className={dangerButton} disabled={pending}>
-        {pending ? "Signing out…" : "Sign out of all other devices"}
+        {pending ? "Signing out…" : "Yes, sign them out"}
+      </button>
+      <button type="button" className={secondaryButton} onClick={() => setConfirming(false)}>
+        Cancel
       </button>
     </form>
   );

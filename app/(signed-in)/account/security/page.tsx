@@ -44,7 +44,7 @@ export default async function SecurityPage() {
         <h1 className="text-2xl font-semibold tracking-tight">Your devices</h1>
         {profile ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Signed in as {profile.displayName} ({profile.email})
+            Signed in as <bdi>{profile.displayName}</bdi> (<bdi>{profile.email}</bdi>)
           </p>
         ) : null}
       </header>
@@ -65,7 +65,7 @@ export default async function SecurityPage() {
         </ul>
         {ordered.length > 1 ? (
           <div className="mt-6">
-            <RevokeOtherSessionsButton />
+            <RevokeOtherSessionsButton count={ordered.length - 1} />
           </div>
         ) : null}
       </DeviceActionFeedback>
@@ -77,30 +77,35 @@ function DeviceRow(props: { session: DeviceSession; isCurrent: boolean; serverNo
   const { session, isCurrent, serverNow } = props;
   const label = describeDevice(session);
   return (
-    <li className={`${card} flex flex-wrap items-start gap-4`} data-session-id={session.id}>
-      <DeviceIcon type={session.deviceType} />
-      <div className="min-w-0 flex-1 space-y-1">
-        <p className="flex flex-wrap items-center gap-2 font-medium">
-          <span data-testid="device-label">{label}</span>
-          {isCurrent ? (
-            <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">
-              This device
-            </span>
-          ) : null}
-        </p>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {session.location ?? UNKNOWN_LOCATION}
-          {session.ip ? ` · ${session.ip}` : ""}
-        </p>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {isCurrent ? (
-            "Active now"
-          ) : (
-            <RelativeTime iso={session.lastActiveAt.toISOString()} serverNow={serverNow} />
-          )}
-          {" · Signed in "}
-          <LocalTime iso={session.createdAt.toISOString()} />
-        </p>
+    <li
+      className={`${card} flex flex-col gap-3 sm:flex-row sm:items-start sm:gap-4`}
+      data-session-id={session.id}
+    >
+      <div className="flex min-w-0 flex-1 gap-4">
+        <DeviceIcon type={session.deviceType} />
+        <div className="min-w-0 flex-1 space-y-1">
+          <p className="flex flex-wrap items-center gap-2 font-medium">
+            <span data-testid="device-label">{label}</span>
+            {isCurrent ? (
+              <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">
+                This device
+              </span>
+            ) : null}
+          </p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            {session.location ?? UNKNOWN_LOCATION}
+            {session.ip ? ` · ${session.ip}` : ""}
+          </p>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            {isCurrent ? (
+              "Active now"
+            ) : (
+              <RelativeTime iso={session.lastActiveAt.toISOString()} serverNow={serverNow} />
+            )}
+            {" · Signed in "}
+            <LocalTime iso={session.createdAt.toISOString()} />
+          </p>
+        </div>
       </div>
       {isCurrent ? (
         <SignOutButton />

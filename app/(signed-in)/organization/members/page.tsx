@@ -36,7 +36,7 @@ export default async function MembersPage() {
           >
             <div className="min-w-0 space-y-1">
               <p className="font-medium">
-                {member.displayName}
+                <bdi>{member.displayName}</bdi>
                 {member.userId === claims.sub ? " (you)" : ""}
               </p>
               <p className="text-sm break-all text-zinc-600 dark:text-zinc-400">{member.email}</p>
