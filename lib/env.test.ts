@@ -33,7 +33,12 @@ describe("parseEnv", () => {
     expect(env.pgliteDataDir).toBe(".data/pglite-test");
     expect(env.databaseUrl).toBeUndefined();
     expect(env.tokenIssuer).toBe("tessera");
-    expect(env.sessionMaxAgeSeconds).toBe(7 * 24 * 60 * 60);
+    expect(env.sessionLimits).toEqual({
+      absoluteTimeoutSeconds: 7 * 24 * 60 * 60,
+      idleTimeoutSeconds: 30 * 60,
+    });
+    expect(env.stepUpMaxAgeSeconds).toBe(600);
+    expect(env.historyRetentionDays).toBe(90);
     expect(env.trustedProxyHops).toBe(0);
     expect(env.signingKey).toEqual(signingKey);
     expect(env.publicKeys.keys).toHaveLength(1);

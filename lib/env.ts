@@ -72,11 +72,26 @@ const envSchema = z
       .min(5, { error: "must be at least 5 seconds" })
       .max(3600, { error: "must be at most 3600 seconds" })
       .default(60),
-    SESSION_MAX_AGE_SECONDS: z.coerce
+    SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce
       .number()
       .int()
-      .min(60)
+      .min(10, { error: "must be at least 10 seconds" })
       .default(7 * SECONDS_PER_DAY),
+    SESSION_IDLE_TIMEOUT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(5, { error: "must be at least 5 seconds" })
+      .default(30 * 60),
+    STEP_UP_MAX_AGE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0, { error: "must be 0 or more seconds" })
+      .default(10 * 60),
+    SESSION_HISTORY_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1, { error: "must be at least 1 day" })
+      .default(90),
     // Empty counts as unset, as it does for the edge middleware.
     SECURE_COOKIES: z
       .enum(["true", "false", ""], { error: 'must be "true" or "false"' })
@@ -103,7 +118,12 @@ const envSchema = z
       publicKeys,
       tokenIssuer: env.TOKEN_ISSUER,
       tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
-      sessionMaxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
+      sessionLimits: {
+        absoluteTimeoutSeconds: env.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+        idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT_SECONDS,
+      },
+      stepUpMaxAgeSeconds: env.STEP_UP_MAX_AGE_SECONDS,
+      historyRetentionDays: env.SESSION_HISTORY_RETENTION_DAYS,
       secureCookies: parseSecureCookies(env.SECURE_COOKIES, env.NODE_ENV),
       trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     };

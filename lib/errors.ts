@@ -6,6 +6,9 @@ export const ERROR_MESSAGES = {
     "The session token is missing or expired. Refresh it with POST /api/auth/refresh, then retry.",
   signed_out: "You are signed out. Sign in to continue.",
   session_ended: "This session has ended. Sign in again to continue.",
+  session_idle_timeout:
+    "This session ended after a period of inactivity. Sign in again to continue.",
+  session_absolute_timeout: "This session reached its maximum length. Sign in again to continue.",
   cross_site_request:
     "Cross-site requests are refused. Send this request from a page of this app, with its Origin header.",
   invalid_request_body: 'The request body must be empty or JSON such as {"activity": true}.',

@@ -18,6 +18,8 @@ const REASONS: Record<string, string> = {
   signed_out: "You have signed out.",
   session_ended: "Your session has ended. Sign in again to continue.",
   handshake_failed: "Your session could not be renewed. Sign in again to continue.",
+  idle_timeout: "You were signed out after a period of inactivity. Sign in again to continue.",
+  absolute_timeout: "Your session reached its maximum length. Sign in again to continue.",
 };
 
 export default async function SignInPage(props: { searchParams: Promise<SearchParams> }) {
@@ -37,7 +39,7 @@ export default async function SignInPage(props: { searchParams: Promise<SearchPa
   return (
     <section className="mx-auto max-w-sm space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
-      {reason === "signed_out" || reason === "session_ended" ? <SignedOutBroadcast /> : null}
+      {reason && reason in REASONS && reason !== "handshake_failed" ? <SignedOutBroadcast /> : null}
       {notice ? (
         <p role="status" className="rounded-md bg-zinc-100 p-3 text-sm dark:bg-zinc-800">
           {notice}

@@ -1,7 +1,11 @@
 import "server-only";
 
 import { getDb } from "../db/client";
+import type { RequestContext } from "../device/request-context";
 import { getEnv } from "../env";
+import { log } from "../log";
+import { recordSecurityEvent } from "../security-events";
+import type { ExpiryReason } from "./session-policy";
 import { refreshSession } from "./sessions";
 import { mintSessionToken, type MintedToken } from "./token";
 import type { OrganizationRole } from "./token-verify";
@@ -10,26 +14,52 @@ export interface RefreshedToken extends MintedToken {
   sessionId: string;
   organizationId: string | null;
   role: OrganizationRole | null;
+  /** Seconds until the idle limit ends the session unless the user is active. */
+  idleExpiresIn: number;
 }
 
+export type TokenRefresh =
+  ({ ok: true } & RefreshedToken) | { ok: false; reason: ExpiryReason | "not_active" };
+
 /**
- * Validates the session behind a cookie secret and mints its next token. Returns null when
- * the session is not active, so the caller can sign the browser out.
+ * Validates the session behind a cookie secret and mints its next token. A session that
+ * just passed a limit is marked expired and logged; the caller signs the browser out.
  */
 export async function refreshToken(
   secret: string,
-  options: { userActivity: boolean },
-): Promise<RefreshedToken | null> {
-  const subject = await refreshSession(await getDb(), secret, {
-    ...options,
-    maxAgeSeconds: getEnv().sessionMaxAgeSeconds,
+  options: { userActivity: boolean; context: RequestContext },
+): Promise<TokenRefresh> {
+  const env = getEnv();
+  const db = await getDb();
+  const result = await refreshSession(db, secret, {
+    userActivity: options.userActivity,
+    limits: env.sessionLimits,
   });
-  if (!subject) return null;
-  const minted = await mintSessionToken(subject);
+  if (!result) return { ok: false, reason: "not_active" };
+
+  if (!result.live) {
+    await recordSecurityEvent(db, {
+      type: "session_expired",
+      userId: result.userId,
+      sessionId: result.sessionId,
+      context: options.context,
+      detail: { reason: result.reason },
+    });
+    log.info(
+      { userId: result.userId, sessionId: result.sessionId, reason: result.reason },
+      "session expired",
+    );
+    return { ok: false, reason: result.reason };
+  }
+
+  // A token never outlives the session's absolute limit.
+  const minted = await mintSessionToken(result.subject, new Date(), result.absoluteExpiresIn);
   return {
+    ok: true,
     ...minted,
-    sessionId: subject.sessionId,
-    organizationId: subject.activeOrganizationId,
-    role: subject.activeRole,
+    sessionId: result.subject.sessionId,
+    organizationId: result.subject.activeOrganizationId,
+    role: result.subject.activeRole,
+    idleExpiresIn: result.idleExpiresIn,
   };
 }

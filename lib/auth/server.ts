@@ -58,8 +58,8 @@ export async function requireAuth(returnPath: string): Promise<Auth> {
 export async function requireActiveSession(): Promise<TokenSubject> {
   const cookieStore = await cookies();
   const secret = readSessionSecret(cookieStore);
-  const maxAgeSeconds = getEnv().sessionMaxAgeSeconds;
-  const session = secret ? await findActiveSession(await getDb(), secret, maxAgeSeconds) : null;
+  const limits = getEnv().sessionLimits;
+  const session = secret ? await findActiveSession(await getDb(), secret, limits) : null;
   if (!session) {
     clearAuthCookies(cookieStore);
     redirect("/sign-in?reason=session_ended");
@@ -106,6 +106,6 @@ export async function currentRequestContext(): Promise<RequestContext> {
 export async function startBrowserSession(session: CreatedSession): Promise<void> {
   const cookieStore = await cookies();
   const minted = await mintSessionToken(session.subject);
-  setSessionCookie(cookieStore, session.secret, getEnv().sessionMaxAgeSeconds);
+  setSessionCookie(cookieStore, session.secret, getEnv().sessionLimits.absoluteTimeoutSeconds);
   setTokenCookie(cookieStore, minted.token, minted.expiresInSeconds);
 }

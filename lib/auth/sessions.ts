@@ -1,6 +1,6 @@
 import "server-only";
 
-import { and, desc, eq, gt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 
 import type { Database } from "../db/client";
 import { sessions, type OrganizationRole, type SessionEndReason } from "../db/schema";
@@ -8,6 +8,8 @@ import { describeLocation } from "../device/location";
 import type { RequestContext } from "../device/request-context";
 import { parseUserAgent } from "../device/user-agent";
 import { generateSessionSecret, hashSessionSecret } from "./secret";
+import { secondsUntil, sessionLimitExpressions } from "./session-limits-sql";
+import type { ExpiryReason, SessionLimits } from "./session-policy";
 import type { TokenSubject } from "./token";
 
 // Columns that make up a token; selected by every statement that leads to minting one.
@@ -58,56 +60,121 @@ export async function createSession(
   return { subject, secret };
 }
 
-// Matches the live row behind a cookie secret: active, and younger than the session cookie's
-// lifetime, so a copied secret stops working when the browser's cookie would have expired.
-// TODO: rows past that age stay `active` (and listed as devices) until idle and absolute
-// timeouts mark them `expired`; only minting is refused so far.
-function liveSessionBySecret(secret: string, maxAgeSeconds: number) {
-  return and(
-    eq(sessions.secretHash, hashSessionSecret(secret)),
-    eq(sessions.status, "active"),
-    gt(sessions.createdAt, sql`now() - make_interval(secs => ${maxAgeSeconds})`),
-  );
-}
-
 export interface RefreshOptions {
   /** The user interacted since the last refresh; only then does last-active move. */
   userActivity: boolean;
-  maxAgeSeconds: number;
+  limits: SessionLimits;
 }
+
+export type RefreshResult =
+  | {
+      live: true;
+      subject: TokenSubject;
+      /** Seconds until the absolute limit; a token must not outlive it. */
+      absoluteExpiresIn: number;
+      /** Seconds until the idle limit, counted from the last activity. */
+      idleExpiresIn: number;
+    }
+  | { live: false; reason: ExpiryReason; sessionId: string; userId: string }
+  | null;
 
 /**
  * Validates the session behind a cookie secret and returns what the next token needs, in a
- * single statement: only a live row matches, so an ended, revoked or expired session never
- * mints. With user activity it is an UPDATE that moves last-active; a background refresh
- * without activity is a plain SELECT and writes nothing.
+ * single UPDATE: it checks status, absolute and idle limits (with the active organization's
+ * stricter policy), moves last-active only on user activity, and marks a session past a
+ * limit `expired` with the reason, all at once. Returns null for an unknown, ended or
+ * revoked session. An expired or ended session never mints.
  */
 export async function refreshSession(
   db: Database,
   secret: string,
   options: RefreshOptions,
-): Promise<TokenSubject | null> {
-  if (!options.userActivity) return findActiveSession(db, secret, options.maxAgeSeconds);
-  const [subject] = await db
+): Promise<RefreshResult> {
+  const limit = sessionLimitExpressions(options.limits);
+  const expiring = sql`${limit.expiryReason} is not null`;
+  const [row] = await db
     .update(sessions)
-    .set({ lastActiveAt: sql`now()` })
-    .where(liveSessionBySecret(secret, options.maxAgeSeconds))
-    .returning(tokenSubjectColumns);
-  return subject ?? null;
+    .set({
+      status: sql`case when ${expiring} then 'expired' else ${sessions.status} end`,
+      endReason: sql`${limit.expiryReason}`,
+      endedAt: sql`case when ${expiring} then ${limit.expiredAt} else null end`,
+      lastActiveAt: options.userActivity
+        ? sql`case when ${expiring} then ${sessions.lastActiveAt} else now() end`
+        : sql`${sessions.lastActiveAt}`,
+    })
+    .where(and(eq(sessions.secretHash, hashSessionSecret(secret)), eq(sessions.status, "active")))
+    .returning({
+      ...tokenSubjectColumns,
+      status: sessions.status,
+      endReason: sessions.endReason,
+      absoluteExpiresIn: secondsUntil(limit.absoluteDeadline),
+      idleExpiresIn: secondsUntil(limit.idleDeadline),
+    });
+  if (!row) return null;
+
+  const { status, endReason, absoluteExpiresIn, idleExpiresIn, ...subject } = row;
+  if (status !== "active") {
+    const reason = endReason === "absolute_timeout" ? "absolute_timeout" : "idle_timeout";
+    return { live: false, reason, sessionId: subject.sessionId, userId: subject.userId };
+  }
+  return {
+    live: true,
+    subject,
+    absoluteExpiresIn: Number(absoluteExpiresIn),
+    idleExpiresIn: Number(idleExpiresIn),
+  };
 }
 
-/** Returns the live session row behind a cookie secret; used before every mutation. */
+/**
+ * Returns the live session row behind a cookie secret, or null; used before every mutation.
+ * A session past a limit counts as over even before a refresh has marked it.
+ */
 export async function findActiveSession(
   db: Database,
   secret: string,
-  maxAgeSeconds: number,
+  limits: SessionLimits,
 ): Promise<TokenSubject | null> {
+  const limit = sessionLimitExpressions(limits);
   const [subject] = await db
     .select(tokenSubjectColumns)
     .from(sessions)
-    .where(liveSessionBySecret(secret, maxAgeSeconds))
+    .where(
+      and(
+        eq(sessions.secretHash, hashSessionSecret(secret)),
+        eq(sessions.status, "active"),
+        sql`${limit.expiryReason} is null`,
+      ),
+    )
     .limit(1);
   return subject ?? null;
+}
+
+/**
+ * Marks every session of the user that passed a limit as `expired`, for sessions no browser
+ * refreshes any more (a closed laptop). Returns the ids it marked.
+ */
+export async function expireIdleSessions(
+  db: Database,
+  userId: string,
+  limits: SessionLimits,
+): Promise<string[]> {
+  const limit = sessionLimitExpressions(limits);
+  const expired = await db
+    .update(sessions)
+    .set({
+      status: "expired",
+      endReason: sql`${limit.expiryReason}`,
+      endedAt: sql`${limit.expiredAt}`,
+    })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        eq(sessions.status, "active"),
+        sql`${limit.expiryReason} is not null`,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return expired.map((row) => row.id);
 }
 
 /** Marks the caller's own session as signed out. Returns false when it was not active. */

@@ -29,12 +29,17 @@ function loadSigningKey() {
 
 const toEpochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** Mints a session token valid for TOKEN_TTL_SECONDS from `now`. */
+/**
+ * Mints a session token valid for TOKEN_TTL_SECONDS from `now`, or for `maxLifetimeSeconds`
+ * when that is shorter (at least one second).
+ */
 export async function mintSessionToken(
   subject: TokenSubject,
   now: Date = new Date(),
+  maxLifetimeSeconds: number = Number.POSITIVE_INFINITY,
 ): Promise<MintedToken> {
   const env = getEnv();
+  const lifetime = Math.max(1, Math.min(env.tokenTtlSeconds, Math.floor(maxLifetimeSeconds)));
   const issuedAt = toEpochSeconds(now);
   const claims: Record<string, string | number> = {
     sid: subject.sessionId,
@@ -51,7 +56,7 @@ export async function mintSessionToken(
     .setSubject(subject.userId)
     .setIssuedAt(issuedAt)
     .setNotBefore(issuedAt)
-    .setExpirationTime(issuedAt + env.tokenTtlSeconds)
+    .setExpirationTime(issuedAt + lifetime)
     .sign(await loadSigningKey());
-  return { token, expiresInSeconds: env.tokenTtlSeconds };
+  return { token, expiresInSeconds: lifetime };
 }

@@ -3,6 +3,7 @@ import {
   check,
   index,
   inet,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -37,8 +38,18 @@ export const organizations = pgTable(
     slug: text("slug").notNull(),
     name: text("name").notNull(),
     createdAt: createdAt(),
+    // Optional stricter limits for sessions whose active organization is this one. The
+    // strictest of these and the app-wide limits applies; null means no extra limit.
+    sessionAbsoluteTimeoutSeconds: integer("session_absolute_timeout_seconds"),
+    sessionIdleTimeoutSeconds: integer("session_idle_timeout_seconds"),
   },
-  (table) => [uniqueIndex("organizations_slug_key").on(table.slug)],
+  (table) => [
+    uniqueIndex("organizations_slug_key").on(table.slug),
+    check(
+      "organizations_session_limits_positive",
+      sql`coalesce(${table.sessionAbsoluteTimeoutSeconds}, 1) > 0 and coalesce(${table.sessionIdleTimeoutSeconds}, 1) > 0`,
+    ),
+  ],
 );
 
 export const memberships = pgTable(
@@ -143,6 +154,10 @@ export const SECURITY_EVENT_TYPES = [
   "member_added",
   "role_changed",
   "member_removed",
+  "session_expired",
+  "password_changed",
+  "password_verified",
+  "organization_policy_changed",
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

@@ -9,6 +9,8 @@ import {
   setTokenCookie,
 } from "@/lib/auth/cookies";
 import { refreshToken } from "@/lib/auth/refresh";
+import { readRequestContext } from "@/lib/device/request-context";
+import { getEnv } from "@/lib/env";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { verifySessionToken } from "@/lib/auth/token-verify";
 import { redirectToPath } from "@/lib/http";
@@ -43,8 +45,14 @@ export async function GET(request: NextRequest): Promise<NextResponse> {
     return redirectToSignIn(returnPath, "handshake_failed");
   }
 
-  const refreshed = await refreshToken(secret, { userActivity: isUserNavigation(request) });
-  if (!refreshed) return redirectToSignIn(returnPath, "session_ended");
+  const refreshed = await refreshToken(secret, {
+    userActivity: isUserNavigation(request),
+    context: readRequestContext(request.headers, getEnv().trustedProxyHops),
+  });
+  if (!refreshed.ok) {
+    const reason = refreshed.reason === "not_active" ? "session_ended" : refreshed.reason;
+    return redirectToSignIn(returnPath, reason);
+  }
 
   const response = redirectToPath(returnPath);
   setTokenCookie(response.cookies, refreshed.token, refreshed.expiresInSeconds);

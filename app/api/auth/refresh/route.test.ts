@@ -40,12 +40,16 @@ describe("POST /api/auth/refresh", () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toEqual({
+    const body = await response.json();
+    expect(body).toMatchObject({
       expiresIn: 60,
       sessionId: session.subject.sessionId,
       organizationId: session.subject.activeOrganizationId,
       role: "admin",
     });
+    // The activity just reported restarts the 30-minute idle limit.
+    expect(body.idleExpiresIn).toBeGreaterThanOrEqual(30 * 60 - 5);
+    expect(body.idleExpiresIn).toBeLessThanOrEqual(30 * 60);
     const cookie = response.cookies.get(TOKEN_COOKIE);
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe("lax");

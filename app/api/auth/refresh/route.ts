@@ -2,7 +2,9 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { clearAuthCookies, readSessionSecret, setTokenCookie } from "@/lib/auth/cookies";
 import { isSameOriginRequest } from "@/lib/auth/origin";
-import { refreshToken } from "@/lib/auth/refresh";
+import { refreshToken, type TokenRefresh } from "@/lib/auth/refresh";
+import { readRequestContext } from "@/lib/device/request-context";
+import { getEnv } from "@/lib/env";
 import type { OrganizationRole } from "@/lib/auth/token-verify";
 import { errorBody, type ErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -12,9 +14,17 @@ export const dynamic = "force-dynamic";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
+const ENDED_CODES: Record<Exclude<TokenRefresh, { ok: true }>["reason"], ErrorCode> = {
+  not_active: "session_ended",
+  idle_timeout: "session_idle_timeout",
+  absolute_timeout: "session_absolute_timeout",
+};
+
 export interface RefreshResponse {
   /** Seconds until the new token expires. The client schedules its next refresh from this. */
   expiresIn: number;
+  /** Seconds until the idle limit ends the session unless the user interacts; for a warning. */
+  idleExpiresIn: number;
   sessionId: string;
   /** The organization and role the new token carries, for display; null without one. */
   organizationId: string | null;
@@ -37,11 +47,15 @@ export async function POST(request: NextRequest): Promise<NextResponse> {
   const secret = readSessionSecret(request.cookies);
   if (!secret) return signedOut("signed_out");
 
-  const refreshed = await refreshToken(secret, { userActivity: activity });
-  if (!refreshed) return signedOut("session_ended");
+  const refreshed = await refreshToken(secret, {
+    userActivity: activity,
+    context: readRequestContext(request.headers, getEnv().trustedProxyHops),
+  });
+  if (!refreshed.ok) return signedOut(ENDED_CODES[refreshed.reason]);
 
   const body: RefreshResponse = {
     expiresIn: refreshed.expiresInSeconds,
+    idleExpiresIn: refreshed.idleExpiresIn,
     sessionId: refreshed.sessionId,
     organizationId: refreshed.organizationId,
     role: refreshed.role,

@@ -1,0 +1,3 @@
+ALTER TABLE "organizations" ADD COLUMN "session_absolute_timeout_seconds" integer;--> statement-breakpoint
+ALTER TABLE "organizations" ADD COLUMN "session_idle_timeout_seconds" integer;--> statement-breakpoint
+ALTER TABLE "organizations" ADD CONSTRAINT "organizations_session_limits_positive" CHECK (coalesce("organizations"."session_absolute_timeout_seconds", 1) > 0 and coalesce("organizations"."session_idle_timeout_seconds", 1) > 0);
