@@ -1,5 +1,6 @@
 "use client";
 
+import { IdleWarning } from "@/components/idle-warning";
 import {
   createContext,
   useCallback,
@@ -28,6 +29,10 @@ export interface ClientSession {
   token: TokenSnapshot;
   /** Tokens minted since this page loaded, oldest first. */
   tokenEvents: TokenEvent[];
+  /** `monotonicNow()` time the idle limit ends the session, while the warning is due; else null. */
+  idleWarningDeadline: number | null;
+  /** Counts as user activity, as any click or key press does; used by "Stay signed in". */
+  reportActivity(): void;
   /** Refreshes the token now, for example after a request came back 401. */
   refresh(): Promise<void>;
   /**
@@ -62,6 +67,7 @@ export function SessionProvider(props: {
   const refresher = useRef<TokenRefresher | null>(null);
   const [token, setToken] = useState<TokenSnapshot>(initialToken);
   const [tokenEvents, setTokenEvents] = useState<TokenEvent[]>([]);
+  const [idleWarningDeadline, setIdleWarningDeadline] = useState<number | null>(null);
 
   useEffect(() => {
     const instance = new TokenRefresher({
@@ -70,6 +76,7 @@ export function SessionProvider(props: {
         setToken({ organizationId: event.organizationId, role: event.role });
         setTokenEvents((events) => [...events.slice(-(MAX_TOKEN_EVENTS - 1)), event]);
       },
+      onIdleWarning: setIdleWarningDeadline,
       onSignedOut: () => window.location.assign("/sign-in?reason=session_ended"),
     });
     refresher.current = instance;
@@ -78,6 +85,8 @@ export function SessionProvider(props: {
     // One refresher per signed-in session; later renders must not restart it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sessionId]);
+
+  const reportActivity = useCallback(() => refresher.current?.onInteraction(), []);
 
   const refresh = useCallback(async () => {
     await refresher.current?.refreshNow();
@@ -101,10 +110,35 @@ export function SessionProvider(props: {
   );
 
   const value = useMemo(
-    () => ({ userId, sessionId, token, tokenEvents, refresh, adoptToken, fetchWithSession }),
-    [userId, sessionId, token, tokenEvents, refresh, adoptToken, fetchWithSession],
+    () => ({
+      userId,
+      sessionId,
+      token,
+      tokenEvents,
+      idleWarningDeadline,
+      reportActivity,
+      refresh,
+      adoptToken,
+      fetchWithSession,
+    }),
+    [
+      userId,
+      sessionId,
+      token,
+      tokenEvents,
+      idleWarningDeadline,
+      reportActivity,
+      refresh,
+      adoptToken,
+      fetchWithSession,
+    ],
   );
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={value}>
+      {children}
+      <IdleWarning />
+    </SessionContext.Provider>
+  );
 }
 
 /** Tells other tabs that this browser signed out; rendered on the sign-in page after a sign-out. */

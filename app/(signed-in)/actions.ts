@@ -7,7 +7,9 @@ import { z } from "zod";
 
 import { clearAuthCookies, setTokenCookie } from "@/lib/auth/cookies";
 import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
+import { MAX_PASSWORD_LENGTH } from "@/lib/auth/forms";
 import { endSession } from "@/lib/auth/sessions";
+import { verifyPasswordForSession } from "@/lib/auth/step-up";
 import { mintSessionToken } from "@/lib/auth/token";
 import type { OrganizationRole } from "@/lib/auth/token-verify";
 import { getDb } from "@/lib/db/client";
@@ -68,4 +70,35 @@ export async function switchOrganizationAction(
     organizationId: subject.activeOrganizationId,
     role: subject.activeRole,
   };
+}
+
+export interface ConfirmPasswordState {
+  confirmed: boolean;
+  error?: string;
+}
+
+/**
+ * Confirms the password for a sensitive action. On success the session's verification
+ * time moves to now and the token is re-minted with the new `auth_time`.
+ */
+export async function confirmPasswordAction(
+  _previous: ConfirmPasswordState,
+  form: FormData,
+): Promise<ConfirmPasswordState> {
+  const session = await requireActiveSession();
+  const password = String(form.get("password") ?? "");
+  if (password === "" || password.length > MAX_PASSWORD_LENGTH) {
+    return { confirmed: false, error: "Enter your password." };
+  }
+  const verified = await verifyPasswordForSession(
+    await getDb(),
+    session,
+    password,
+    await currentRequestContext(),
+  );
+  if (!verified) return { confirmed: false, error: "That password is incorrect." };
+
+  const minted = await mintSessionToken(verified);
+  setTokenCookie(await cookies(), minted.token, minted.expiresInSeconds);
+  return { confirmed: true };
 }

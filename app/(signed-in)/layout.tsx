@@ -30,6 +30,9 @@ export default async function SignedInLayout({ children }: { children: React.Rea
           <Link href="/account/security" className={navLink}>
             Devices
           </Link>
+          <Link href="/account/password" className={navLink}>
+            Password
+          </Link>
           <Link href="/organization" className={navLink}>
             Organization
           </Link>

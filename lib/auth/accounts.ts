@@ -10,7 +10,9 @@ import { recordSecurityEvent } from "../security-events";
 import type { SignInInput, SignUpInput } from "./forms";
 import { createOrganization, findDefaultMembership } from "../orgs/organizations";
 import { hashPassword, verifyAgainstDummyHash, verifyPassword } from "./password";
-import { createSession, type CreatedSession } from "./sessions";
+import { createSession, revokeOtherSessions, type CreatedSession } from "./sessions";
+import { verifyPasswordForSession } from "./step-up";
+import type { TokenSubject } from "./token";
 
 export type SignUpResult =
   { ok: true; session: CreatedSession } | { ok: false; error: "email_taken" };
@@ -120,4 +122,43 @@ function isObject(value: unknown): value is object {
 /** Names the organization every account starts with. */
 export function personalOrganizationName(displayName: string): string {
   return `${displayName}'s workspace`;
+}
+
+export type PasswordChangeResult =
+  | { ok: true; subject: TokenSubject; signedOutSessions: number }
+  | { ok: false; error: "wrong_password" | "session_ended" };
+
+/**
+ * Changes the password after checking the current one, and signs out every other session
+ * of the user (reason: password changed), since whoever knew the old password may hold
+ * one. The current session stays, with its verification time set to now.
+ */
+export async function changePassword(
+  db: Database,
+  session: TokenSubject,
+  passwords: { current: string; next: string },
+  context: RequestContext,
+): Promise<PasswordChangeResult> {
+  const verified = await verifyPasswordForSession(db, session, passwords.current, context);
+  if (!verified) return { ok: false, error: "wrong_password" };
+
+  const passwordHash = await hashPassword(passwords.next);
+  const signedOut = await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, session.userId));
+    const revoked = await revokeOtherSessions(tx, {
+      userId: session.userId,
+      currentSessionId: session.sessionId,
+      reason: "password_changed",
+    });
+    await recordSecurityEvent(tx, {
+      type: "password_changed",
+      userId: session.userId,
+      sessionId: session.sessionId,
+      context,
+      detail: { sessionsSignedOut: String(revoked.length) },
+    });
+    return revoked.length;
+  });
+  log.info({ userId: session.userId, sessionsSignedOut: signedOut }, "password changed");
+  return { ok: true, subject: verified, signedOutSessions: signedOut };
 }

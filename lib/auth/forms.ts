@@ -59,6 +59,30 @@ export const signInSchema = z.object({
     }),
 });
 
+const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, {
+    error: `Use at least ${MIN_PASSWORD_LENGTH} characters for your password.`,
+  })
+  .max(MAX_PASSWORD_LENGTH, { error: `Passwords are at most ${MAX_PASSWORD_LENGTH} characters.` });
+
+export const passwordChangeSchema = z
+  .object({
+    currentPassword: z
+      .string()
+      .min(1, { error: "Enter your current password." })
+      .max(MAX_PASSWORD_LENGTH, {
+        error: `Passwords are at most ${MAX_PASSWORD_LENGTH} characters.`,
+      }),
+    newPassword,
+  })
+  .refine((input) => input.currentPassword !== input.newPassword, {
+    error: "Choose a new password that differs from the current one.",
+    path: ["newPassword"],
+  });
+
+export type PasswordChangeInput = z.infer<typeof passwordChangeSchema>;
+
 export type SignUpInput = z.infer<typeof signUpSchema>;
 export type SignInInput = z.infer<typeof signInSchema>;
 

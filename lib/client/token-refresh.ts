@@ -33,7 +33,13 @@ export interface TokenEvent extends TokenSnapshot {
 }
 
 type ChannelMessage =
-  | { type: "refreshed"; expiresAt: number; mintedAt: number; token: TokenSnapshot }
+  | {
+      type: "refreshed";
+      expiresAt: number;
+      mintedAt: number;
+      idleDeadline: number | null;
+      token: TokenSnapshot;
+    }
   | { type: "signed-out" };
 
 export interface RefresherOptions {
@@ -43,7 +49,17 @@ export interface RefresherOptions {
   onSignedOut(): void;
   /** Called for every new token, minted by this tab or shared by another. */
   onToken?(event: TokenEvent): void;
+  /**
+   * Called with the `monotonicNow()` time at which the idle limit will end the session when
+   * nobody has touched the page since the last refresh, and with null once that changes.
+   */
+  onIdleWarning?(deadline: number | null): void;
 }
+
+/** The warning appears this long before the idle limit, or a third of the limit if shorter. */
+const IDLE_WARNING_LEAD_MS = 60_000;
+/** The check at the idle deadline waits this much longer, so the server sees it has passed. */
+const IDLE_CHECK_DELAY_MS = 500;
 
 export function monotonicNow(): number {
   return performance.timeOrigin + performance.now();
@@ -58,6 +74,12 @@ export class TokenRefresher {
   private lastInteractionWrite = 0;
   private channel: BroadcastChannel | undefined;
   private stopped = false;
+  /** When the idle limit ends the session unless the user interacts, as the server said. */
+  private idleDeadline: number | null = null;
+  /** When the refresh that reported `idleDeadline` was sent. */
+  private idleBasis = 0;
+  private idleTimers: ReturnType<typeof setTimeout>[] = [];
+  private idleWarningShown = false;
 
   constructor(private readonly options: RefresherOptions) {
     this.lifetimeMs = Math.max(options.initialExpiresIn, 1) * 1000;
@@ -79,6 +101,7 @@ export class TokenRefresher {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.idleTimers.forEach(clearTimeout);
     this.channel?.close();
     document.removeEventListener("visibilitychange", this.onVisibilityChange);
     for (const type of ["pointerdown", "keydown", "touchstart"] as const) {
@@ -94,6 +117,14 @@ export class TokenRefresher {
   /** Records user activity; the next refresh reports it so the session counts as active. */
   readonly onInteraction = (): void => {
     const now = monotonicNow();
+    if (this.idleWarningShown) {
+      // Any input while the warning shows counts: report it now instead of at the next
+      // scheduled refresh, which may come after the idle limit.
+      this.setIdleWarning(false);
+      localStorage.setItem(INTERACTION_KEY, String(now));
+      void this.refreshIfDue({ force: true });
+      return;
+    }
     if (now - this.lastInteractionWrite < INTERACTION_WRITE_INTERVAL_MS) return;
     this.lastInteractionWrite = now;
     localStorage.setItem(INTERACTION_KEY, String(now));
@@ -117,6 +148,7 @@ export class TokenRefresher {
       return;
     }
     this.expiresAt = Math.max(this.expiresAt, message.expiresAt);
+    if (message.idleDeadline !== null) this.setIdleDeadline(message.mintedAt, message.idleDeadline);
     this.options.onToken?.({
       ...message.token,
       mintedAt: message.mintedAt,
@@ -183,13 +215,18 @@ export class TokenRefresher {
       return;
     }
 
-    const body = (await response.json()) as TokenSnapshot & { expiresIn: number };
+    const body = (await response.json()) as TokenSnapshot & {
+      expiresIn: number;
+      idleExpiresIn: number;
+    };
     this.retryIndex = 0;
     this.lastRefreshAt = startedAt;
-    this.adoptToken(startedAt, body.expiresIn, {
-      organizationId: body.organizationId,
-      role: body.role,
-    });
+    this.adoptToken(
+      startedAt,
+      body.expiresIn,
+      { organizationId: body.organizationId, role: body.role },
+      body.idleExpiresIn,
+    );
   }
 
   /**
@@ -197,18 +234,66 @@ export class TokenRefresher {
    * schedules the next refresh from its lifetime and shares it with the other tabs.
    * `mintedAt` is when the request was sent, so network time only makes the refresh earlier.
    */
-  adoptToken(mintedAt: number, expiresInSeconds: number, token: TokenSnapshot): void {
+  adoptToken(
+    mintedAt: number,
+    expiresInSeconds: number,
+    token: TokenSnapshot,
+    idleExpiresInSeconds?: number,
+  ): void {
     this.lifetimeMs = expiresInSeconds * 1000;
     this.expiresAt = mintedAt + this.lifetimeMs;
     localStorage.setItem(EXPIRY_KEY, String(this.expiresAt));
+    const idleDeadline =
+      idleExpiresInSeconds === undefined ? null : mintedAt + idleExpiresInSeconds * 1000;
+    if (idleDeadline !== null) this.setIdleDeadline(mintedAt, idleDeadline);
     this.channel?.postMessage({
       type: "refreshed",
       expiresAt: this.expiresAt,
       mintedAt,
+      idleDeadline,
       token,
     } satisfies ChannelMessage);
     this.options.onToken?.({ ...token, mintedAt, expiresAt: this.expiresAt, origin: "this-tab" });
     this.schedule();
+  }
+
+  /**
+   * Plans the idle warning and, at the idle deadline, one more refresh: the server then ends
+   * the session unless someone interacted, so an untouched visible tab signs out on time.
+   */
+  private setIdleDeadline(basis: number, deadline: number): void {
+    this.idleBasis = basis;
+    this.idleDeadline = deadline;
+    this.idleTimers.forEach(clearTimeout);
+    this.setIdleWarning(false);
+    const now = monotonicNow();
+    const lead = Math.min(IDLE_WARNING_LEAD_MS, (deadline - basis) / 3);
+    this.idleTimers = [
+      setTimeout(() => this.warnIfIdle(), Math.max(0, deadline - lead - now)),
+      setTimeout(
+        () => {
+          if (document.visibilityState === "visible") void this.refreshIfDue({ force: true });
+        },
+        Math.max(0, deadline + IDLE_CHECK_DELAY_MS - now),
+      ),
+    ];
+  }
+
+  private warnIfIdle(): void {
+    if (this.stopped || this.idleDeadline === null) return;
+    const touchedSince = readNumber(INTERACTION_KEY) > this.idleBasis;
+    if (touchedSince) {
+      // The user is active but the next scheduled refresh may come too late to say so.
+      void this.refreshIfDue({ force: true });
+      return;
+    }
+    this.setIdleWarning(true);
+  }
+
+  private setIdleWarning(shown: boolean): void {
+    if (this.idleWarningShown === shown) return;
+    this.idleWarningShown = shown;
+    this.options.onIdleWarning?.(shown ? this.idleDeadline : null);
   }
 
   private scheduleRetry(): void {

@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
 import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
+import { isRecentlyVerified } from "@/lib/auth/step-up";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -13,6 +14,8 @@ import { recordSecurityEvent } from "@/lib/security-events";
 export interface DeviceActionState {
   message?: string;
   error?: string;
+  /** The action needs a recent password check first; nothing was changed. */
+  stepUp?: boolean;
 }
 
 const sessionIdSchema = z.uuid();
@@ -61,6 +64,7 @@ export async function revokeOtherSessionsAction(
   _previous: DeviceActionState,
 ): Promise<DeviceActionState> {
   const session = await requireActiveSession();
+  if (!isRecentlyVerified(session, getEnv().stepUpMaxAgeSeconds)) return { stepUp: true };
   const db = await getDb();
   const revokedIds = await revokeOtherSessions(db, {
     userId: session.userId,

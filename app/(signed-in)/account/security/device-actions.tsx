@@ -1,6 +1,15 @@
 "use client";
 
-import { createContext, useActionState, useContext, useState } from "react";
+import {
+  createContext,
+  useActionState,
+  useCallback,
+  useContext,
+  useState,
+  useTransition,
+} from "react";
+
+import { StepUpForm } from "@/components/step-up-form";
 
 import { dangerButton, secondaryButton } from "@/components/ui";
 
@@ -58,32 +67,48 @@ export function RevokeSessionButton(props: { sessionId: string; deviceLabel: str
 
 export function RevokeOtherSessionsButton({ count }: { count: number }) {
   const showFeedback = useContext(FeedbackContext);
-  const [confirming, setConfirming] = useState(false);
-  const [, formAction, pending] = useActionState<DeviceActionState>(async (previous) => {
-    const result = await revokeOtherSessionsAction(previous);
-    setConfirming(false);
-    showFeedback(result);
-    return result;
-  }, {});
+  const [step, setStep] = useState<"idle" | "confirming" | "password">("idle");
+  const [pending, startTransition] = useTransition();
 
-  if (!confirming) {
+  const revoke = useCallback(() => {
+    startTransition(async () => {
+      const result = await revokeOtherSessionsAction({});
+      if (result.stepUp) {
+        setStep("password");
+        return;
+      }
+      setStep("idle");
+      showFeedback(result);
+    });
+  }, [showFeedback]);
+
+  if (step === "password") {
     return (
-      <button type="button" className={dangerButton} onClick={() => setConfirming(true)}>
+      <StepUpForm
+        action="sign out of all other devices"
+        onConfirmed={revoke}
+        onCancel={() => setStep("idle")}
+      />
+    );
+  }
+  if (step === "idle") {
+    return (
+      <button type="button" className={dangerButton} onClick={() => setStep("confirming")}>
         Sign out of all other devices
       </button>
     );
   }
   return (
-    <form action={formAction} className="flex flex-wrap items-center gap-2">
+    <div className="flex flex-wrap items-center gap-2">
       <p className="text-sm">
         Sign out {count === 1 ? "the other device" : `all ${count} other devices`}?
       </p>
-      <button type="submit" className={dangerButton} disabled={pending}>
+      <button type="button" className={dangerButton} disabled={pending} onClick={revoke}>
         {pending ? "Signing out…" : "Yes, sign them out"}
       </button>
-      <button type="button" className={secondaryButton} onClick={() => setConfirming(false)}>
+      <button type="button" className={secondaryButton} onClick={() => setStep("idle")}>
         Cancel
       </button>
-    </form>
+    </div>
   );
 }

@@ -4,7 +4,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
 import { currentRequestContext, requireAdminFromDatabase } from "@/lib/auth/server";
+import { isRecentlyVerified } from "@/lib/auth/step-up";
 import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 import { ORGANIZATION_ROLES } from "@/lib/db/schema";
 import { log } from "@/lib/log";
 import {
@@ -18,6 +20,8 @@ import {
 export interface MemberActionState {
   message?: string;
   error?: string;
+  /** The change needs a recent password check first; nothing was changed. */
+  stepUp?: boolean;
 }
 
 const ERROR_MESSAGES: Record<MembershipChangeError, string> = {
@@ -59,6 +63,7 @@ export async function changeRoleAction(
   if (!admin) return error;
   const input = roleChangeSchema.safeParse({ userId: form.get("userId"), role: form.get("role") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Invalid request." };
+  if (!isRecentlyVerified(admin.session, getEnv().stepUpMaxAgeSeconds)) return { stepUp: true };
 
   const result = await changeMemberRole(await getDb(), {
     organizationId: admin.organizationId,

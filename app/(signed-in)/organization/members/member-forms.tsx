@@ -1,8 +1,9 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useCallback, useRef, useState } from "react";
 
 import { FormField } from "@/components/form-field";
+import { StepUpForm } from "@/components/step-up-form";
 import { dangerButton, primaryButton, secondaryButton } from "@/components/ui";
 
 import {
@@ -27,12 +28,16 @@ export function MemberActions(props: {
     {},
   );
   const [confirming, setConfirming] = useState(false);
+  const [stepUpDismissed, setStepUpDismissed] = useState<MemberActionState | null>(null);
+  const roleForm = useRef<HTMLFormElement>(null);
   const nextRole = props.role === "admin" ? "member" : "admin";
+  const resubmitRoleChange = useCallback(() => roleForm.current?.requestSubmit(), []);
+  const askPassword = roleState.stepUp === true && stepUpDismissed !== roleState;
 
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex flex-wrap justify-end gap-2">
-        <form action={roleAction}>
+        <form action={roleAction} ref={roleForm}>
           <input type="hidden" name="organizationId" value={props.organizationId} />
           <input type="hidden" name="userId" value={props.userId} />
           <input type="hidden" name="role" value={nextRole} />
@@ -59,7 +64,15 @@ export function MemberActions(props: {
           </button>
         )}
       </div>
-      <Feedback state={roleState} />
+      {askPassword ? (
+        <StepUpForm
+          action={`change the role of ${props.displayName}`}
+          onConfirmed={resubmitRoleChange}
+          onCancel={() => setStepUpDismissed(roleState)}
+        />
+      ) : (
+        <Feedback state={roleState} />
+      )}
       <Feedback state={removeState} />
     </div>
   );

@@ -1,0 +1,51 @@
+"use server";
+
+import { cookies } from "next/headers";
+
+import { changePassword } from "@/lib/auth/accounts";
+import { setTokenCookie } from "@/lib/auth/cookies";
+import {
+  fieldErrorsOf,
+  passwordChangeSchema,
+  type FieldErrors,
+  type PasswordChangeInput,
+} from "@/lib/auth/forms";
+import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
+import { mintSessionToken } from "@/lib/auth/token";
+import { getDb } from "@/lib/db/client";
+
+/** Form state sent back to the browser. It never contains a submitted password. */
+export interface PasswordChangeState {
+  message?: string;
+  fieldErrors?: FieldErrors<PasswordChangeInput>;
+}
+
+export async function changePasswordAction(
+  _previous: PasswordChangeState,
+  form: FormData,
+): Promise<PasswordChangeState> {
+  const session = await requireActiveSession();
+  const input = passwordChangeSchema.safeParse({
+    currentPassword: String(form.get("currentPassword") ?? ""),
+    newPassword: String(form.get("newPassword") ?? ""),
+  });
+  if (!input.success) return { fieldErrors: fieldErrorsOf(input.error) };
+
+  const result = await changePassword(
+    await getDb(),
+    session,
+    { current: input.data.currentPassword, next: input.data.newPassword },
+    await currentRequestContext(),
+  );
+  if (!result.ok) {
+    return { fieldErrors: { currentPassword: "That password is incorrect." } };
+  }
+
+  const minted = await mintSessionToken(result.subject);
+  setTokenCookie(await cookies(), minted.token, minted.expiresInSeconds);
+  const others =
+    result.signedOutSessions === 1
+      ? "1 other device was signed out."
+      : `${result.signedOutSessions} other devices were signed out.`;
+  return { message: `Password changed. ${others}` };
+}

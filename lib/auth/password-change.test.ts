@@ -1,0 +1,109 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+
+import { sessions } from "../db/schema";
+import { setupTestDatabase, uniqueEmail } from "../db/test-database";
+import { changePassword, signIn, signUp } from "./accounts";
+import { isRecentlyVerified, verifyPasswordForSession } from "./step-up";
+
+const database = setupTestDatabase();
+const CONTEXT = { userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", ip: "127.0.0.1" };
+const PASSWORD = "correct horse battery";
+
+async function accountWithThreeSessions() {
+  const email = uniqueEmail("password");
+  const created = await signUp(
+    database.db,
+    { email, displayName: "Pat", password: PASSWORD },
+    CONTEXT,
+  );
+  if (!created.ok) throw new Error("sign-up failed in test setup");
+  const others = [];
+  for (let i = 0; i < 2; i += 1) {
+    const result = await signIn(database.db, { email, password: PASSWORD }, CONTEXT);
+    if (!result.ok) throw new Error("sign-in failed in test setup");
+    others.push(result.session);
+  }
+  return { email, current: created.session, others };
+}
+
+async function statusOf(sessionId: string) {
+  const [row] = await database.db
+    .select({ status: sessions.status, endReason: sessions.endReason })
+    .from(sessions)
+    .where(eq(sessions.id, sessionId));
+  return row;
+}
+
+describe("changePassword", () => {
+  it("ends the other sessions and keeps this one", async () => {
+    const { email, current, others } = await accountWithThreeSessions();
+
+    const result = await changePassword(
+      database.db,
+      current.subject,
+      { current: PASSWORD, next: "a brand new passphrase" },
+      CONTEXT,
+    );
+
+    expect(result.ok && result.signedOutSessions).toBe(2);
+    expect(await statusOf(current.subject.sessionId)).toEqual({
+      status: "active",
+      endReason: null,
+    });
+    for (const other of others) {
+      expect(await statusOf(other.subject.sessionId)).toEqual({
+        status: "revoked",
+        endReason: "password_changed",
+      });
+    }
+    const oldPassword = await signIn(database.db, { email, password: PASSWORD }, CONTEXT);
+    const newPassword = await signIn(
+      database.db,
+      { email, password: "a brand new passphrase" },
+      CONTEXT,
+    );
+    expect(oldPassword.ok).toBe(false);
+    expect(newPassword.ok).toBe(true);
+  });
+
+  it("changes nothing with a wrong current password", async () => {
+    const { current, others } = await accountWithThreeSessions();
+    const result = await changePassword(
+      database.db,
+      current.subject,
+      { current: "not the password", next: "a brand new passphrase" },
+      CONTEXT,
+    );
+
+    expect(result).toEqual({ ok: false, error: "wrong_password" });
+    expect((await statusOf(others[0]?.subject.sessionId ?? ""))?.status).toBe("active");
+  });
+});
+
+describe("step-up verification", () => {
+  it("is recent only inside the window", () => {
+    const verifiedAt = new Date("2026-12-04T10:00:00Z");
+    const at = (seconds: number) => new Date(verifiedAt.getTime() + seconds * 1000);
+
+    expect(isRecentlyVerified({ lastVerifiedAt: verifiedAt }, 600, at(599))).toBe(true);
+    expect(isRecentlyVerified({ lastVerifiedAt: verifiedAt }, 600, at(600))).toBe(false);
+    expect(isRecentlyVerified({ lastVerifiedAt: verifiedAt }, 0, at(0))).toBe(false);
+  });
+
+  it("moves the verification time on a correct password", async () => {
+    const { current } = await accountWithThreeSessions();
+    const old = new Date(Date.now() - 60 * 60_000);
+    await database.db
+      .update(sessions)
+      .set({ lastVerifiedAt: old })
+      .where(eq(sessions.id, current.subject.sessionId));
+    const stale = { ...current.subject, lastVerifiedAt: old };
+
+    expect(await verifyPasswordForSession(database.db, stale, "wrong guess", CONTEXT)).toBeNull();
+    const verified = await verifyPasswordForSession(database.db, stale, PASSWORD, CONTEXT);
+
+    expect(verified?.lastVerifiedAt.getTime()).toBeGreaterThan(Date.now() - 10_000);
+    expect(isRecentlyVerified(verified ?? stale, 600)).toBe(true);
+  });
+});
