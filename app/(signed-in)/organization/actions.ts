@@ -5,13 +5,19 @@ import { revalidatePath } from "next/cache";
 
 import { setTokenCookie } from "@/lib/auth/cookies";
 import { MAX_DISPLAY_NAME_LENGTH, visibleName } from "@/lib/auth/forms";
-import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
+import {
+  currentRequestContext,
+  requireActiveSession,
+  requireAdminFromDatabase,
+} from "@/lib/auth/server";
 import { mintSessionToken } from "@/lib/auth/token";
 import type { OrganizationRole } from "@/lib/auth/token-verify";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { switchOrganization } from "@/lib/orgs/membership-changes";
 import { createOrganization } from "@/lib/orgs/organizations";
+import { setOrganizationLimits } from "@/lib/orgs/session-policy";
+import { z } from "zod";
 
 export interface CreateOrganizationState {
   name: string;
@@ -55,4 +61,53 @@ export async function createOrganizationAction(
       expiresIn: minted.expiresInSeconds,
     },
   };
+}
+
+export interface PolicyState {
+  message?: string;
+  error?: string;
+}
+
+const SECONDS_PER_MINUTE = 60;
+
+const minutesField = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    if (value === "") return null;
+    const minutes = Number(value);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 525_600) {
+      context.addIssue({
+        code: "custom",
+        message: "Enter a whole number of minutes between 1 and 525600, or leave it empty.",
+      });
+      return z.NEVER;
+    }
+    return minutes * SECONDS_PER_MINUTE;
+  });
+
+/** Sets the active organization's own session limits; admins only, checked in the database. */
+export async function setSessionPolicyAction(
+  _previous: PolicyState,
+  form: FormData,
+): Promise<PolicyState> {
+  const admin = await requireAdminFromDatabase();
+  if (!admin || form.get("organizationId") !== admin.organizationId) {
+    return { error: "Only admins of this organization can change its session policy." };
+  }
+  const absolute = minutesField.safeParse(String(form.get("absoluteMinutes") ?? ""));
+  const idle = minutesField.safeParse(String(form.get("idleMinutes") ?? ""));
+  if (!absolute.success)
+    return { error: `Maximum session length: ${absolute.error.issues[0]?.message}` };
+  if (!idle.success) return { error: `Inactivity limit: ${idle.error.issues[0]?.message}` };
+
+  const saved = await setOrganizationLimits(await getDb(), {
+    organizationId: admin.organizationId,
+    actorUserId: admin.session.userId,
+    limits: { absoluteTimeoutSeconds: absolute.data, idleTimeoutSeconds: idle.data },
+    context: await currentRequestContext(),
+  });
+  if (!saved) return { error: "Only admins of this organization can change its session policy." };
+  revalidatePath("/organization");
+  return { message: "Session policy saved. It applies to each session at its next refresh." };
 }
