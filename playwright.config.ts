@@ -7,26 +7,59 @@ import { generateSigningKeyEnv } from "./scripts/signing-key.mjs";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+// A second server with limits short enough to watch idle and absolute timeouts happen.
+const LIMITS_PORT = PORT + 1;
+const LIMITS_BASE_URL = `http://127.0.0.1:${LIMITS_PORT}`;
 
 /** Short token lifetime so revocation and refresh can be watched within seconds. */
 export const E2E_TOKEN_TTL_SECONDS = 5;
 
-// A fresh embedded database per run, outside the repository so that no build or file
-// watcher reads it. Set DATABASE_URL to run the suite against a Postgres server instead.
-const pgliteDataDir = path.join(tmpdir(), `tessera-e2e-${process.pid}-${Date.now()}`);
+/** Limits of the second server, used by e2e/session-limits.spec.ts. */
+export const E2E_SHORT_LIMITS = {
+  idleTimeoutSeconds: 12,
+  absoluteTimeoutSeconds: 35,
+  stepUpMaxAgeSeconds: 8,
+};
+
+// Fresh embedded databases per run, outside the repository so that no build or file
+// watcher reads them. Set DATABASE_URL to run the suite against a Postgres server instead.
+const runFolder = path.join(tmpdir(), `tessera-e2e-${process.pid}-${Date.now()}`);
+
+function serverEnv(dataFolder: string, extra: Record<string, string> = {}) {
+  return {
+    ...generateSigningKeyEnv(),
+    TOKEN_TTL_SECONDS: String(E2E_TOKEN_TTL_SECONDS),
+    PGLITE_DATA_DIR: path.join(runFolder, dataFolder),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extra,
+  };
+}
+
+function server(port: number, env: Record<string, string>) {
+  return {
+    command: `npx next start --hostname 127.0.0.1 --port ${port}`,
+    // The health route opens and migrates the database, so tests start on a ready server.
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    env,
+  };
+}
 
 export default defineConfig({
   testDir: "e2e",
-  // Two cores: one browser at a time next to the server keeps timings steady.
+  // Two cores: one browser at a time next to the servers keeps timings steady.
   workers: 1,
   fullyParallel: false,
-  timeout: 60_000,
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   forbidOnly: Boolean(process.env.CI),
   // CI reads the JSON report (path from PLAYWRIGHT_JSON_OUTPUT_NAME) to count results.
   reporter: process.env.CI ? [["list"], ["json"]] : "list",
   use: {
-    baseURL: BASE_URL,
     trace: "retain-on-failure",
     launchOptions: {
       // Debian's Chromium; Playwright's own browser download is not available here.
@@ -42,20 +75,27 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `npx next start --hostname 127.0.0.1 --port ${PORT}`,
-    // The health route opens and migrates the database, so tests start on a ready server.
-    url: `${BASE_URL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      ...generateSigningKeyEnv(),
-      TOKEN_TTL_SECONDS: String(E2E_TOKEN_TTL_SECONDS),
-      PGLITE_DATA_DIR: pgliteDataDir,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
+  projects: [
+    {
+      name: "default-limits",
+      testIgnore: /session-limits\.spec\.ts/,
+      use: { baseURL: BASE_URL },
     },
-  },
+    {
+      name: "short-limits",
+      testMatch: /session-limits\.spec\.ts/,
+      use: { baseURL: LIMITS_BASE_URL },
+    },
+  ],
+  webServer: [
+    server(PORT, serverEnv("default")),
+    server(
+      LIMITS_PORT,
+      serverEnv("short-limits", {
+        SESSION_IDLE_TIMEOUT_SECONDS: String(E2E_SHORT_LIMITS.idleTimeoutSeconds),
+        SESSION_ABSOLUTE_TIMEOUT_SECONDS: String(E2E_SHORT_LIMITS.absoluteTimeoutSeconds),
+        STEP_UP_MAX_AGE_SECONDS: String(E2E_SHORT_LIMITS.stepUpMaxAgeSeconds),
+      }),
+    ),
+  ],
 });

@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { switchOrganizationAction } from "@/app/(signed-in)/actions";
@@ -14,7 +13,6 @@ export interface SwitcherOrganization {
 
 export function OrganizationSwitcher({ organizations }: { organizations: SwitcherOrganization[] }) {
   const session = useSession();
-  const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
 
@@ -31,11 +29,11 @@ export function OrganizationSwitcher({ organizations }: { organizations: Switche
         setError(result.error);
         return;
       }
+      // The session provider renders the pages again once it sees the new organization.
       session.adoptToken(mintedAt, result.expiresIn, {
         organizationId: result.organizationId,
         role: result.role,
       });
-      router.refresh();
     });
   }
 
@@ -47,7 +45,7 @@ export function OrganizationSwitcher({ organizations }: { organizations: Switche
         </label>
         <select
           id="organization-switcher"
-          className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          className="max-w-[14rem] truncate rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
           value={session.token.organizationId ?? ""}
           disabled={pending}
           onChange={(event) => onChange(event.target.value)}

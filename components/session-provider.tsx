@@ -1,5 +1,7 @@
 "use client";
 
+import { useRouter } from "next/navigation";
+
 import { IdleWarning } from "@/components/idle-warning";
 import {
   createContext,
@@ -65,6 +67,8 @@ export function SessionProvider(props: {
 }) {
   const { userId, sessionId, initialExpiresIn, initialToken, children } = props;
   const refresher = useRef<TokenRefresher | null>(null);
+  const router = useRouter();
+  const lastToken = useRef<TokenSnapshot>(initialToken);
   const [token, setToken] = useState<TokenSnapshot>(initialToken);
   const [tokenEvents, setTokenEvents] = useState<TokenEvent[]>([]);
   const [idleWarningDeadline, setIdleWarningDeadline] = useState<number | null>(null);
@@ -73,11 +77,18 @@ export function SessionProvider(props: {
     const instance = new TokenRefresher({
       initialExpiresIn,
       onToken: (event) => {
-        setToken({ organizationId: event.organizationId, role: event.role });
+        const previous = lastToken.current;
+        lastToken.current = { organizationId: event.organizationId, role: event.role };
+        setToken(lastToken.current);
+        // Server-rendered parts (navigation, menus, page data) were rendered for the old
+        // organization or role; render them again for the new token.
+        if (previous.organizationId !== event.organizationId || previous.role !== event.role) {
+          router.refresh();
+        }
         setTokenEvents((events) => [...events.slice(-(MAX_TOKEN_EVENTS - 1)), event]);
       },
       onIdleWarning: setIdleWarningDeadline,
-      onSignedOut: () => window.location.assign("/sign-in?reason=session_ended"),
+      onSignedOut: (reason) => window.location.assign(`/sign-in?reason=${reason}`),
     });
     refresher.current = instance;
     instance.start();

@@ -89,6 +89,7 @@ test("role changes reach a live session within one token lifetime", async ({ bro
   await member.goto("/organization");
   await expect(member).toHaveURL(/\/forbidden\?required=member$/);
   await expect(member.getByText("this session has none")).toBeVisible();
+  await expect(member.getByRole("link", { name: "Create an organization" })).toBeVisible();
 
   // The admin is unaffected throughout.
   expect(await accessStatus(admin, "admin")).toBe(200);
@@ -98,7 +99,7 @@ test("role changes reach a live session within one token lifetime", async ({ bro
 
 test("a new organization becomes the active one", async ({ page }) => {
   await signUp(page, uniqueEmail("creator"), "Cora Creator");
-  await page.goto("/organization");
+  await page.goto("/organization/new");
   await page.getByLabel("Organization name").fill("Cora's Lab");
   await page.getByRole("button", { name: "Create and switch to it" }).click();
 

@@ -16,6 +16,8 @@ export interface RefreshedToken extends MintedToken {
   role: OrganizationRole | null;
   /** Seconds until the idle limit ends the session unless the user is active. */
   idleExpiresIn: number;
+  /** Seconds until the absolute limit ends the session whatever the user does. */
+  absoluteExpiresIn: number;
 }
 
 export type TokenRefresh =
@@ -61,5 +63,6 @@ export async function refreshToken(
     organizationId: result.subject.activeOrganizationId,
     role: result.subject.activeRole,
     idleExpiresIn: result.idleExpiresIn,
+    absoluteExpiresIn: result.absoluteExpiresIn,
   };
 }

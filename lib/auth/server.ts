@@ -20,6 +20,13 @@ import { findActiveSession, type CreatedSession } from "./sessions";
 import { mintSessionToken, type TokenSubject } from "./token";
 import { verifySessionToken, type OrganizationRole, type SessionClaims } from "./token-verify";
 
+/**
+ * The session cookie outlives the absolute limit by this much, so the browser still sends
+ * it to the refresh that finds the limit passed, and the user is told why they were signed
+ * out instead of seeing a plain sign-in page. The server refuses the session either way.
+ */
+const SESSION_COOKIE_GRACE_SECONDS = 60;
+
 export interface Auth {
   claims: SessionClaims;
   /** Seconds until the token expires, by the server's clock. */
@@ -106,6 +113,10 @@ export async function currentRequestContext(): Promise<RequestContext> {
 export async function startBrowserSession(session: CreatedSession): Promise<void> {
   const cookieStore = await cookies();
   const minted = await mintSessionToken(session.subject);
-  setSessionCookie(cookieStore, session.secret, getEnv().sessionLimits.absoluteTimeoutSeconds);
+  setSessionCookie(
+    cookieStore,
+    session.secret,
+    getEnv().sessionLimits.absoluteTimeoutSeconds + SESSION_COOKIE_GRACE_SECONDS,
+  );
   setTokenCookie(cookieStore, minted.token, minted.expiresInSeconds);
 }

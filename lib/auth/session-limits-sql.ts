@@ -24,8 +24,10 @@ export interface SessionLimitExpressions {
 }
 
 export function sessionLimitExpressions(app: SessionLimits): SessionLimitExpressions {
-  const absoluteSeconds = sql`least(${app.absoluteTimeoutSeconds}::integer, coalesce(${organizationLimit(organizations.sessionAbsoluteTimeoutSeconds)}, ${app.absoluteTimeoutSeconds}::integer))`;
-  const idleSeconds = sql`least(${app.idleTimeoutSeconds}::integer, coalesce(${organizationLimit(organizations.sessionIdleTimeoutSeconds)}, ${app.idleTimeoutSeconds}::integer))`;
+  // The casts are bigint because the app-wide limits come from the environment with no upper
+  // bound. An integer cast fails every statement once a limit reaches 2^31 seconds (68 years).
+  const absoluteSeconds = sql`least(${app.absoluteTimeoutSeconds}::bigint, coalesce(${organizationLimit(organizations.sessionAbsoluteTimeoutSeconds)}, ${app.absoluteTimeoutSeconds}::bigint))`;
+  const idleSeconds = sql`least(${app.idleTimeoutSeconds}::bigint, coalesce(${organizationLimit(organizations.sessionIdleTimeoutSeconds)}, ${app.idleTimeoutSeconds}::bigint))`;
   const absoluteDeadline = sql`(${sessions.createdAt} + make_interval(secs => ${absoluteSeconds}))`;
   const idleDeadline = sql`(${sessions.lastActiveAt} + make_interval(secs => ${idleSeconds}))`;
   const expiryReason = sql`(case when least(${absoluteDeadline}, ${idleDeadline}) > now() then null when ${absoluteDeadline} <= ${idleDeadline} then 'absolute_timeout' else 'idle_timeout' end)`;
@@ -39,5 +41,8 @@ export function sessionLimitExpressions(app: SessionLimits): SessionLimitExpress
 
 /** Whole seconds from now until `deadline`, never negative. */
 export function secondsUntil(deadline: SQL): SQL<number> {
-  return sql<number>`greatest(0, floor(extract(epoch from (${deadline} - now()))))::integer`;
+  // postgres.js returns bigint as a string and PGlite as a number; mapWith makes both a number.
+  return sql<number>`greatest(0, floor(extract(epoch from (${deadline} - now()))))::bigint`.mapWith(
+    Number,
+  );
 }

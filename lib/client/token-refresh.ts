@@ -46,7 +46,7 @@ export interface RefresherOptions {
   /** Seconds the current token has left, as computed by the server when it rendered. */
   initialExpiresIn: number;
   /** Called when the session is over, in this tab or another. */
-  onSignedOut(): void;
+  onSignedOut(reason: SignOutReason): void;
   /** Called for every new token, minted by this tab or shared by another. */
   onToken?(event: TokenEvent): void;
   /**
@@ -60,6 +60,14 @@ export interface RefresherOptions {
 const IDLE_WARNING_LEAD_MS = 60_000;
 /** The check at the idle deadline waits this much longer, so the server sees it has passed. */
 const IDLE_CHECK_DELAY_MS = 500;
+
+/** Why the session ended, as the sign-in page's `reason` parameter names it. */
+export type SignOutReason = "session_ended" | "idle_timeout" | "absolute_timeout";
+
+const SIGN_OUT_REASONS: Record<string, SignOutReason> = {
+  session_idle_timeout: "idle_timeout",
+  session_absolute_timeout: "absolute_timeout",
+};
 
 export function monotonicNow(): number {
   return performance.timeOrigin + performance.now();
@@ -80,6 +88,8 @@ export class TokenRefresher {
   private idleBasis = 0;
   private idleTimers: ReturnType<typeof setTimeout>[] = [];
   private idleWarningShown = false;
+  /** When the absolute limit ends the session; refreshes cannot move it. */
+  private absoluteDeadline: number | null = null;
 
   constructor(private readonly options: RefresherOptions) {
     this.lifetimeMs = Math.max(options.initialExpiresIn, 1) * 1000;
@@ -165,7 +175,14 @@ export class TokenRefresher {
   private schedule(delayMs?: number): void {
     clearTimeout(this.timer);
     if (this.stopped || document.visibilityState !== "visible") return;
-    const dueIn = delayMs ?? this.expiresAt - this.leadMs() - monotonicNow();
+    let dueIn = delayMs ?? this.expiresAt - this.leadMs() - monotonicNow();
+    // A token cut short by the absolute limit cannot be extended: refreshing early would
+    // only fetch more short tokens. Refresh once, just after the limit, to learn it ended.
+    if (delayMs === undefined && this.absoluteDeadline !== null) {
+      if (this.absoluteDeadline <= this.expiresAt + this.leadMs()) {
+        dueIn = this.absoluteDeadline + IDLE_CHECK_DELAY_MS - monotonicNow();
+      }
+    }
     this.timer = setTimeout(() => void this.refreshIfDue({ force: false }), Math.max(0, dueIn));
   }
 
@@ -207,7 +224,10 @@ export class TokenRefresher {
     }
 
     if (response.status === 401) {
-      this.signedOut();
+      const body = (await response.json().catch(() => null)) as {
+        error?: { code?: string };
+      } | null;
+      this.signedOut(SIGN_OUT_REASONS[body?.error?.code ?? ""] ?? "session_ended");
       return;
     }
     if (!response.ok) {
@@ -218,6 +238,7 @@ export class TokenRefresher {
     const body = (await response.json()) as TokenSnapshot & {
       expiresIn: number;
       idleExpiresIn: number;
+      absoluteExpiresIn: number;
     };
     this.retryIndex = 0;
     this.lastRefreshAt = startedAt;
@@ -225,7 +246,7 @@ export class TokenRefresher {
       startedAt,
       body.expiresIn,
       { organizationId: body.organizationId, role: body.role },
-      body.idleExpiresIn,
+      { idleExpiresIn: body.idleExpiresIn, absoluteExpiresIn: body.absoluteExpiresIn },
     );
   }
 
@@ -238,13 +259,13 @@ export class TokenRefresher {
     mintedAt: number,
     expiresInSeconds: number,
     token: TokenSnapshot,
-    idleExpiresInSeconds?: number,
+    limits?: { idleExpiresIn: number; absoluteExpiresIn: number },
   ): void {
     this.lifetimeMs = expiresInSeconds * 1000;
     this.expiresAt = mintedAt + this.lifetimeMs;
     localStorage.setItem(EXPIRY_KEY, String(this.expiresAt));
-    const idleDeadline =
-      idleExpiresInSeconds === undefined ? null : mintedAt + idleExpiresInSeconds * 1000;
+    const idleDeadline = limits ? mintedAt + limits.idleExpiresIn * 1000 : null;
+    if (limits) this.absoluteDeadline = mintedAt + limits.absoluteExpiresIn * 1000;
     if (idleDeadline !== null) this.setIdleDeadline(mintedAt, idleDeadline);
     this.channel?.postMessage({
       type: "refreshed",
@@ -262,6 +283,9 @@ export class TokenRefresher {
    * the session unless someone interacted, so an untouched visible tab signs out on time.
    */
   private setIdleDeadline(basis: number, deadline: number): void {
+    // A refresh without activity reports the same deadline again; keep the plan (and a
+    // warning already on screen) instead of starting over.
+    if (this.idleDeadline !== null && Math.abs(deadline - this.idleDeadline) < 1_000) return;
     this.idleBasis = basis;
     this.idleDeadline = deadline;
     this.idleTimers.forEach(clearTimeout);
@@ -302,12 +326,12 @@ export class TokenRefresher {
     this.schedule(delay);
   }
 
-  private signedOut(): void {
+  private signedOut(reason: SignOutReason): void {
     if (this.stopped) return;
     localStorage.removeItem(EXPIRY_KEY);
     this.channel?.postMessage({ type: "signed-out" } satisfies ChannelMessage);
     this.stop();
-    this.options.onSignedOut();
+    this.options.onSignedOut(reason);
   }
 }
 

@@ -173,13 +173,16 @@ export async function switchOrganization(
   request: { sessionId: string; userId: string; organizationId: string; context: RequestContext },
 ): Promise<TokenSubject | null> {
   return db.transaction(async (tx) => {
-    // FOR SHARE holds off a concurrent role change or removal until this transaction ends;
-    // that change then finds this session in the organization and updates it too.
+    // Locking the membership holds off a concurrent role change or removal until this
+    // transaction ends; that change then finds this session in the organization and updates
+    // it too. FOR UPDATE, not FOR SHARE: this transaction updates the row below, and two
+    // switches holding share locks would deadlock on that update. Like every membership
+    // change, it locks the membership before the session row.
     const [membership] = await tx
       .select({ role: memberships.role })
       .from(memberships)
       .where(membershipOf(request.userId, request.organizationId))
-      .for("share");
+      .for("update");
     if (!membership) return null;
 
     const [subject] = await tx

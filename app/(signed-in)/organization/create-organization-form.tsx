@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useRef } from "react";
 
 import { FormField } from "@/components/form-field";
@@ -11,6 +12,7 @@ import { createOrganizationAction, type CreateOrganizationState } from "./action
 
 export function CreateOrganizationForm() {
   const session = useSession();
+  const router = useRouter();
   const submittedAt = useRef(0);
   const [state, action, pending] = useActionState<CreateOrganizationState, FormData>(
     async (previous, form) => {
@@ -28,11 +30,11 @@ export function CreateOrganizationForm() {
       organizationId: state.created.organizationId,
       role: state.created.role,
     });
-  }, [state.created, adoptToken]);
+    router.push("/organization");
+  }, [state.created, adoptToken, router]);
 
   return (
     <form action={action} className="space-y-3" noValidate>
-      <h2 className="font-medium">Create an organization</h2>
       <FormField
         name="name"
         label="Organization name"

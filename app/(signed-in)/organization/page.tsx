@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 
 import { card } from "@/components/ui";
 import { requireRole } from "@/lib/auth/server";
@@ -8,7 +9,6 @@ import { getEnv } from "@/lib/env";
 import { findOrganization } from "@/lib/orgs/organizations";
 import { findOrganizationLimits } from "@/lib/orgs/session-policy";
 
-import { CreateOrganizationForm } from "./create-organization-form";
 import { PolicyForm } from "./policy-form";
 
 export const metadata: Metadata = { title: "Organization" };
@@ -42,9 +42,9 @@ export default async function OrganizationPage() {
           />
         </div>
       ) : null}
-      <div className={card}>
-        <CreateOrganizationForm />
-      </div>
+      <Link href="/organization/new" className="inline-block text-sm font-medium underline">
+        Create another organization
+      </Link>
     </section>
   );
 }

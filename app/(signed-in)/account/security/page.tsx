@@ -4,11 +4,15 @@ import { DeviceIcon } from "@/components/device-icon";
 import { LocalTime, RelativeTime } from "@/components/relative-time";
 import { SignOutButton } from "@/components/sign-out-button";
 import { card } from "@/components/ui";
+import { listRecentSignOuts } from "@/lib/auth/history";
 import { requireAuth } from "@/lib/auth/server";
-import { listActiveSessions, type DeviceSession } from "@/lib/auth/sessions";
+import { expireIdleSessions, listActiveSessions, type DeviceSession } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
 import { UNKNOWN_LOCATION } from "@/lib/device/location";
 import { describeDevice } from "@/lib/device/user-agent";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { listSecurityActivity } from "@/lib/security-activity";
 import { findUserProfile } from "@/lib/users";
 
 import {
@@ -16,6 +20,8 @@ import {
   RevokeOtherSessionsButton,
   RevokeSessionButton,
 } from "./device-actions";
+import { SecurityActivityList } from "./security-activity-list";
+import { SignOutHistory } from "./sign-out-history";
 
 export const metadata: Metadata = { title: "Devices" };
 
@@ -24,9 +30,19 @@ export default async function SecurityPage() {
   // middleware ran.
   const { claims } = await requireAuth("/account/security");
   const db = await getDb();
-  const [profile, sessions] = await Promise.all([
+  // A session that no browser refreshes any more (a closed laptop) is never marked by the
+  // refresh statement, so it is marked here and moves from the active list to the history.
+  // NOTE: unlike the refresh path, this records no session_expired security event. The IP and
+  // user agent of this request belong to the viewing device, not to the expired one.
+  const expiredIds = await expireIdleSessions(db, claims.sub, getEnv().sessionLimits);
+  if (expiredIds.length > 0) {
+    log.info({ userId: claims.sub, sessionIds: expiredIds }, "sessions past their limits expired");
+  }
+  const [profile, sessions, signOuts, activity] = await Promise.all([
     findUserProfile(db, claims.sub),
     listActiveSessions(db, claims.sub),
+    listRecentSignOuts(db, claims.sub),
+    listSecurityActivity(db, claims.sub),
   ]);
   // A Server Component renders once per request, so reading the clock here is stable. The
   // value goes to the client, so hydration renders the same relative times.
@@ -69,6 +85,8 @@ export default async function SecurityPage() {
           </div>
         ) : null}
       </DeviceActionFeedback>
+      <SignOutHistory sessions={signOuts} serverNow={serverNow} />
+      <SecurityActivityList activity={activity} serverNow={serverNow} />
     </section>
   );
 }

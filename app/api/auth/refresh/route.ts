@@ -25,6 +25,8 @@ export interface RefreshResponse {
   expiresIn: number;
   /** Seconds until the idle limit ends the session unless the user interacts; for a warning. */
   idleExpiresIn: number;
+  /** Seconds until the absolute limit ends the session; no refresh extends it. */
+  absoluteExpiresIn: number;
   sessionId: string;
   /** The organization and role the new token carries, for display; null without one. */
   organizationId: string | null;
@@ -56,6 +58,7 @@ export async function POST(request: NextRequest): Promise<NextResponse> {
   const body: RefreshResponse = {
     expiresIn: refreshed.expiresInSeconds,
     idleExpiresIn: refreshed.idleExpiresIn,
+    absoluteExpiresIn: refreshed.absoluteExpiresIn,
     sessionId: refreshed.sessionId,
     organizationId: refreshed.organizationId,
     role: refreshed.role,

@@ -1,0 +1,72 @@
+import { card } from "@/components/ui";
+import { TimeAgo } from "@/components/time-ago";
+import { describeDevice } from "@/lib/device/user-agent";
+import type { SecurityActivity } from "@/lib/security-activity";
+
+const muted = "text-sm text-zinc-600 dark:text-zinc-400";
+
+/** Renders the "Security activity" section of the devices page. */
+export function SecurityActivityList({
+  activity,
+  serverNow,
+}: {
+  activity: SecurityActivity[];
+  serverNow: number;
+}) {
+  return (
+    <section aria-labelledby="security-activity-heading" className="space-y-3">
+      <h2 id="security-activity-heading" className="text-lg font-semibold tracking-tight">
+        Security activity
+      </h2>
+      {activity.length === 0 ? (
+        <p className={muted}>No security activity has been recorded for your account yet.</p>
+      ) : (
+        <>
+          <p className={muted}>
+            Sign-ins, sign-outs and changes to your account and memberships, most recent first.
+          </p>
+          <ul
+            aria-label="Security activity"
+            className={`${card} divide-y divide-zinc-200 py-0 dark:divide-zinc-800`}
+          >
+            {activity.map((entry) => (
+              <ActivityEntry key={entry.id} entry={entry} serverNow={serverNow} />
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function ActivityEntry({ entry, serverNow }: { entry: SecurityActivity; serverNow: number }) {
+  const warning = entry.type === "sign_in_failed";
+  return (
+    <li
+      data-testid="activity-entry"
+      data-event-type={entry.type}
+      className="flex min-w-0 flex-col gap-1 py-3 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4"
+    >
+      <div className="min-w-0 space-y-1">
+        <p
+          className={
+            warning
+              ? "font-medium break-words text-red-700 dark:text-red-400"
+              : "font-medium break-words"
+          }
+        >
+          {entry.description}
+        </p>
+        {entry.device ? (
+          <p className={`${muted} break-words`}>
+            {describeDevice(entry.device)}
+            {entry.ip ? ` · ${entry.ip}` : ""}
+          </p>
+        ) : null}
+      </div>
+      <p className={`${muted} shrink-0`}>
+        <TimeAgo iso={entry.createdAt.toISOString()} serverNow={serverNow} />
+      </p>
+    </li>
+  );
+}

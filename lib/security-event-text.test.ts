@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+
+import { SECURITY_EVENT_TYPES, type SecurityEventType } from "./db/schema";
+import { describeSecurityEvent, type SecurityEventFacts } from "./security-event-text";
+
+function facts(type: SecurityEventType, overrides: Partial<SecurityEventFacts> = {}) {
+  return {
+    type,
+    organizationName: null,
+    fromRole: null,
+    toRole: null,
+    expiryReason: null,
+    failedStep: null,
+    byAnotherUser: false,
+    ...overrides,
+  };
+}
+
+describe("describeSecurityEvent", () => {
+  it.each([
+    ["sign_up", "Account created"],
+    ["sign_in", "Signed in"],
+    ["sign_in_failed", "Failed sign-in attempt"],
+    ["sign_out", "Signed out"],
+    ["session_revoked", "Signed out another device"],
+    ["password_changed", "Password changed"],
+    ["password_verified", "Password confirmed"],
+  ] as const)("describes %s", (type, text) => {
+    expect(describeSecurityEvent(facts(type))).toBe(text);
+  });
+
+  it("failed password confirmation", () => {
+    const failure = facts("sign_in_failed", { failedStep: "password_confirmation" });
+    expect(describeSecurityEvent(failure)).toBe("Wrong password when confirming an action");
+  });
+
+  it("names the organization", () => {
+    const acme = { organizationName: "Acme" };
+    expect(describeSecurityEvent(facts("organization_switched", acme))).toBe("Switched to Acme");
+    expect(describeSecurityEvent(facts("member_added", acme))).toBe("Added to Acme");
+    expect(describeSecurityEvent(facts("member_removed", acme))).toBe("Removed from Acme");
+    expect(describeSecurityEvent(facts("organization_policy_changed", acme))).toBe(
+      "Session policy changed in Acme",
+    );
+  });
+
+  it("role change with both roles", () => {
+    const change = facts("role_changed", {
+      organizationName: "Acme",
+      fromRole: "member",
+      toRole: "admin",
+    });
+    expect(describeSecurityEvent(change)).toBe("Role changed from member to admin in Acme");
+  });
+
+  it("role change with unknown roles", () => {
+    const change = facts("role_changed", {
+      organizationName: "Acme",
+      fromRole: "owner",
+      toRole: "admin",
+    });
+    expect(describeSecurityEvent(change)).toBe("Role changed in Acme");
+  });
+
+  it("organization without a name", () => {
+    expect(describeSecurityEvent(facts("member_removed"))).toBe("Removed from an organization");
+  });
+
+  it.each([
+    ["idle_timeout", "Session expired after inactivity"],
+    ["absolute_timeout", "Session reached the maximum length"],
+    [null, "Session expired"],
+  ])("expiry reason %s", (expiryReason, text) => {
+    expect(describeSecurityEvent(facts("session_expired", { expiryReason }))).toBe(text);
+  });
+
+  it("marks a change by an administrator", () => {
+    const change = facts("role_changed", {
+      organizationName: "Acme",
+      fromRole: "admin",
+      toRole: "member",
+      byAnotherUser: true,
+    });
+    expect(describeSecurityEvent(change)).toBe(
+      "Role changed from admin to member in Acme by an administrator",
+    );
+  });
+
+  it.each(SECURITY_EVENT_TYPES)("has a sentence for %s", (type) => {
+    const text = describeSecurityEvent(facts(type));
+    expect(text).not.toBe("");
+    expect(text).not.toContain(type);
+  });
+});

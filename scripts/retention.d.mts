@@ -1,0 +1,15 @@
+/** Runs one SQL statement and resolves to its rows. */
+export type QueryRows = (statement: string) => Promise<Array<Record<string, unknown>>>;
+
+export interface RetentionResult {
+  sessions: number;
+  securityEvents: number;
+}
+
+export const DEFAULT_RETENTION_DAYS: number;
+export function parseRetentionDays(raw: string | undefined): number;
+export function deleteExpiredHistory(
+  query: QueryRows,
+  retentionDays: number,
+): Promise<RetentionResult>;
+export function formatResult(result: RetentionResult, retentionDays: number): string;

@@ -1,0 +1,206 @@
+// Deletes session history older than SESSION_HISTORY_RETENTION_DAYS: sessions that are no
+// longer active and ended before the cutoff, and security events created before it. Both
+// contain IP addresses and user agents, which should not be kept forever.
+//
+// Usage: npm run db:retention
+//
+// Plain JavaScript and SQL, so it runs with `node` alone on a server that has no TypeScript
+// tooling. It reads the same .env files as Next.js (through @next/env) and opens the same
+// database as the app: Postgres when DATABASE_URL is set, otherwise the PGlite folder.
+//
+// NOTE: a PGlite folder must never be opened by two processes at once: PGlite has no lock and
+// corrupts the folder without an error. Stop the dev server (or `next start`) before running
+// this command against PGlite. A Postgres server has no such restriction.
+
+import { existsSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import nextEnv from "@next/env";
+
+export const DEFAULT_RETENTION_DAYS = 90;
+
+const USAGE = `Usage: npm run db:retention
+
+Deletes sessions that ended more than SESSION_HISTORY_RETENTION_DAYS days ago
+(default ${DEFAULT_RETENTION_DAYS}) and security events older than that. Active sessions
+are kept, however old they are.
+
+Database: Postgres at DATABASE_URL when it is set, otherwise the PGlite folder at
+PGLITE_DATA_DIR (default .data/pglite-development, or .data/pglite-production when
+NODE_ENV=production). Settings come from the environment and the .env files that
+Next.js reads.
+
+Stop the dev server first when using PGlite: two processes must not open one PGlite folder.`;
+
+/**
+ * Parses SESSION_HISTORY_RETENTION_DAYS with the rules of lib/env.ts: unset means the
+ * default, anything else must be a whole number of at least 1.
+ */
+export function parseRetentionDays(raw) {
+  if (raw === undefined) return DEFAULT_RETENTION_DAYS;
+  const days = Number(raw);
+  if (raw.trim() === "" || !Number.isSafeInteger(days) || days < 1) {
+    throw new Error(
+      `Invalid SESSION_HISTORY_RETENTION_DAYS "${raw}". Set it to a whole number of days, 1 or more.`,
+    );
+  }
+  return days;
+}
+
+/**
+ * Deletes the history older than `retentionDays` days and returns how many rows of each kind
+ * it deleted. `query` runs one SQL statement and resolves to its rows.
+ */
+export async function deleteExpiredHistory(query, retentionDays) {
+  // The number goes into the SQL text, so it is checked here, not only by parseRetentionDays.
+  if (!Number.isSafeInteger(retentionDays) || retentionDays < 1) {
+    throw new Error(
+      `Invalid retentionDays ${retentionDays}. It must be a whole number, 1 or more.`,
+    );
+  }
+  const cutoff = `now() - make_interval(days => ${retentionDays})`;
+
+  const [events] = await query(
+    `with deleted as (delete from security_events where created_at < ${cutoff} returning 1)
+     select count(*)::integer as count from deleted`,
+  );
+  // status = 'active' guarantees ended_at is null (a check constraint), so active sessions
+  // never match, however old they are.
+  const [sessions] = await query(
+    `with deleted as (
+       delete from sessions where status <> 'active' and ended_at < ${cutoff} returning 1
+     )
+     select count(*)::integer as count from deleted`,
+  );
+  return { sessions: Number(sessions.count), securityEvents: Number(events.count) };
+}
+
+/** Describes the result in one line, for the terminal. */
+export function formatResult(result, retentionDays) {
+  const sessions = result.sessions === 1 ? "session" : "sessions";
+  const events = result.securityEvents === 1 ? "event" : "events";
+  return (
+    `Deleted ${result.sessions} ended ${sessions} and ${result.securityEvents} security ` +
+    `${events} older than ${retentionDays} days.`
+  );
+}
+
+/**
+ * Opens the app's database and returns `{ description, failureHint, transaction, close }`.
+ * `transaction(work)` runs `work(query)` in one transaction.
+ */
+async function openDatabase(env) {
+  const databaseUrl = env.DATABASE_URL?.trim();
+  if (databaseUrl) return openPostgres(databaseUrl);
+
+  const nodeEnv = env.NODE_ENV || "development";
+  const dataDir = env.PGLITE_DATA_DIR?.trim() || `.data/pglite-${nodeEnv}`;
+  return openPglite(dataDir);
+}
+
+async function openPostgres(url) {
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error("DATABASE_URL must start with postgres:// or postgresql://.");
+  }
+  const { default: postgres } = await import("postgres");
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  return {
+    description: "Postgres at DATABASE_URL",
+    failureHint: "",
+    transaction: (work) => client.begin((sql) => work((statement) => sql.unsafe(statement))),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir) {
+  if (dataDir.startsWith("memory://")) {
+    throw new Error(
+      `PGLITE_DATA_DIR is "${dataDir}", an in-memory database that no other process can ` +
+        "reach. Set PGLITE_DATA_DIR to the app's data folder or DATABASE_URL to a server.",
+    );
+  }
+  const folder = path.resolve(dataDir);
+  if (!existsSync(folder)) {
+    throw new Error(
+      `No PGlite database folder at ${folder}. Start the app once (npm run dev) to create it, ` +
+        "or set PGLITE_DATA_DIR to the folder the app uses, or DATABASE_URL to a server.",
+    );
+  }
+  // Opening a folder without PG_VERSION would create a new, empty database in it.
+  if (!existsSync(path.join(folder, "PG_VERSION"))) {
+    throw new Error(
+      `${folder} is not a PGlite database folder (it has no PG_VERSION file). ` +
+        "Set PGLITE_DATA_DIR to the folder the app uses.",
+    );
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const client = new PGlite(folder);
+  return {
+    description: `PGlite at ${folder}`,
+    failureHint:
+      "If the dev server is running, stop it first: two processes must not open one PGlite folder.",
+    transaction: (work) =>
+      client.transaction((tx) => work(async (statement) => (await tx.query(statement)).rows)),
+    close: () => client.close(),
+  };
+}
+
+async function requireTables(query) {
+  const [row] = await query(
+    `select to_regclass('public.sessions') is not null as sessions,
+            to_regclass('public.security_events') is not null as events`,
+  );
+  if (!row.sessions || !row.events) {
+    throw new Error(
+      "The database has no sessions or security_events table. Start the app once so it " +
+        "applies the migrations in drizzle/.",
+    );
+  }
+}
+
+async function main(args) {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.length > 0) {
+    console.error(`Unknown argument: ${args[0]}\n\n${USAGE}`);
+    return 2;
+  }
+
+  // The same files `next dev` reads, or `next start` when NODE_ENV is production.
+  nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
+  const retentionDays = parseRetentionDays(process.env.SESSION_HISTORY_RETENTION_DAYS);
+  const database = await openDatabase(process.env);
+  try {
+    const result = await database.transaction(async (query) => {
+      await requireTables(query);
+      return deleteExpiredHistory(query, retentionDays);
+    });
+    console.log(`${database.description}: ${formatResult(result, retentionDays)}`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${database.description}: ${message} ${database.failureHint}`.trim());
+  } finally {
+    await database.close();
+  }
+}
+
+function isEntryPoint() {
+  if (!process.argv[1]) return false;
+  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(`Retention failed: ${error instanceof Error ? error.message : error}`);
+      process.exitCode = 1;
+    },
+  );
+}
