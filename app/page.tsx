@@ -1,11 +1,18 @@
 import Link from "next/link";
 
 import { getAuth } from "@/lib/auth/server";
+import { firstParam, type SearchParams } from "@/lib/search-params";
 
-export default async function HomePage() {
+export default async function HomePage(props: { searchParams: Promise<SearchParams> }) {
   const auth = await getAuth();
+  const deleted = firstParam((await props.searchParams).account) === "deleted";
   return (
     <section className="space-y-6">
+      {deleted ? (
+        <p role="status" className="rounded-md bg-zinc-100 p-3 text-sm dark:bg-zinc-800">
+          Your account was deleted.
+        </p>
+      ) : null}
       <h1 className="text-3xl font-semibold tracking-tight">Sessions you can see and end</h1>
       <p className="max-w-prose text-zinc-700 dark:text-zinc-300">
         Tessera keeps every sign-in as a session row in Postgres and gives the browser a token that

@@ -31,7 +31,7 @@ export default async function SignedInLayout({ children }: { children: React.Rea
             Devices
           </Link>
           <Link href="/account/password" className={navLink}>
-            Password
+            Account
           </Link>
           <Link href="/organization" className={navLink}>
             Organization

@@ -1,9 +1,9 @@
 import "server-only";
 
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 
 import type { Database } from "../db/client";
-import { users } from "../db/schema";
+import { memberships, organizations, users } from "../db/schema";
 import type { RequestContext } from "../device/request-context";
 import { log } from "../log";
 import { recordSecurityEvent } from "../security-events";
@@ -161,4 +161,61 @@ export async function changePassword(
   });
   log.info({ userId: session.userId, sessionsSignedOut: signedOut }, "password changed");
   return { ok: true, subject: verified, signedOutSessions: signedOut };
+}
+
+export type DeleteAccountResult =
+  | { ok: true; deletedOrganizations: number }
+  | { ok: false; error: "last_admin"; organizationName: string };
+
+/**
+ * Deletes the user with their memberships, sessions and security events, and every
+ * organization that has no other member. Refuses while the user is the only admin of an
+ * organization that has other members, so no organization is left without an admin.
+ */
+export async function deleteAccount(db: Database, userId: string): Promise<DeleteAccountResult> {
+  return db.transaction(async (tx) => {
+    const owned = await tx
+      .select({ organizationId: memberships.organizationId })
+      .from(memberships)
+      .where(eq(memberships.userId, userId))
+      .for("update");
+    const organizationIds = owned.map((row) => row.organizationId);
+    const members =
+      organizationIds.length === 0
+        ? []
+        : await tx
+            .select({
+              organizationId: memberships.organizationId,
+              userId: memberships.userId,
+              role: memberships.role,
+              name: organizations.name,
+            })
+            .from(memberships)
+            .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
+            .where(inArray(memberships.organizationId, organizationIds))
+            .for("update", { of: memberships });
+
+    const orphaned: string[] = [];
+    for (const organizationId of organizationIds) {
+      const here = members.filter((member) => member.organizationId === organizationId);
+      const others = here.filter((member) => member.userId !== userId);
+      if (others.length === 0) {
+        orphaned.push(organizationId);
+        continue;
+      }
+      const otherAdmins = others.filter((member) => member.role === "admin");
+      const isAdmin = here.some((member) => member.userId === userId && member.role === "admin");
+      if (isAdmin && otherAdmins.length === 0) {
+        return { ok: false, error: "last_admin", organizationName: here[0]?.name ?? "" } as const;
+      }
+    }
+
+    // Cascades to the user's memberships, sessions and security events.
+    await tx.delete(users).where(eq(users.id, userId));
+    if (orphaned.length > 0) {
+      await tx.delete(organizations).where(inArray(organizations.id, orphaned));
+    }
+    log.info({ userId, deletedOrganizations: orphaned.length }, "account deleted");
+    return { ok: true, deletedOrganizations: orphaned.length } as const;
+  });
 }

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { sessions } from "../db/schema";
+import { organizations, sessions } from "../db/schema";
+import { addMember } from "../orgs/membership-changes";
 import { setupTestDatabase, uniqueEmail } from "../db/test-database";
-import { changePassword, signIn, signUp } from "./accounts";
+import { changePassword, deleteAccount, signIn, signUp } from "./accounts";
 import { isRecentlyVerified, verifyPasswordForSession } from "./step-up";
 
 const database = setupTestDatabase();
@@ -105,5 +106,40 @@ describe("step-up verification", () => {
 
     expect(verified?.lastVerifiedAt.getTime()).toBeGreaterThan(Date.now() - 10_000);
     expect(isRecentlyVerified(verified ?? stale, 600)).toBe(true);
+  });
+});
+
+describe("deleteAccount", () => {
+  it("removes the user and their own organization", async () => {
+    const { email, current } = await accountWithThreeSessions();
+    const organizationId = current.subject.activeOrganizationId ?? "";
+
+    const result = await deleteAccount(database.db, current.subject.userId);
+
+    expect(result).toEqual({ ok: true, deletedOrganizations: 1 });
+    expect(await statusOf(current.subject.sessionId)).toBeUndefined();
+    const [organization] = await database.db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(eq(organizations.id, organizationId));
+    expect(organization).toBeUndefined();
+    expect((await signIn(database.db, { email, password: PASSWORD }, CONTEXT)).ok).toBe(false);
+  });
+
+  it("refuses while the only admin of a shared organization", async () => {
+    const owner = await accountWithThreeSessions();
+    const member = await accountWithThreeSessions();
+    const organizationId = owner.current.subject.activeOrganizationId ?? "";
+    await addMember(database.db, {
+      organizationId,
+      actorUserId: owner.current.subject.userId,
+      email: member.email,
+      context: CONTEXT,
+    });
+
+    const result = await deleteAccount(database.db, owner.current.subject.userId);
+
+    expect(result).toEqual({ ok: false, error: "last_admin", organizationName: "Pat's workspace" });
+    expect((await statusOf(owner.current.subject.sessionId))?.status).toBe("active");
   });
 });

@@ -2,8 +2,10 @@
 
 import { cookies } from "next/headers";
 
-import { changePassword } from "@/lib/auth/accounts";
-import { setTokenCookie } from "@/lib/auth/cookies";
+import { redirect } from "next/navigation";
+
+import { changePassword, deleteAccount } from "@/lib/auth/accounts";
+import { clearAuthCookies, setTokenCookie } from "@/lib/auth/cookies";
 import {
   fieldErrorsOf,
   passwordChangeSchema,
@@ -11,8 +13,10 @@ import {
   type PasswordChangeInput,
 } from "@/lib/auth/forms";
 import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
+import { isRecentlyVerified } from "@/lib/auth/step-up";
 import { mintSessionToken } from "@/lib/auth/token";
 import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
 
 /** Form state sent back to the browser. It never contains a submitted password. */
 export interface PasswordChangeState {
@@ -48,4 +52,27 @@ export async function changePasswordAction(
       ? "1 other device was signed out."
       : `${result.signedOutSessions} other devices were signed out.`;
   return { message: `Password changed. ${others}` };
+}
+
+export interface DeleteAccountState {
+  error?: string;
+  /** A recent password check is needed first; nothing was deleted. */
+  stepUp?: boolean;
+}
+
+/** Deletes the account after a recent password check, then signs this browser out. */
+export async function deleteAccountAction(
+  _previous: DeleteAccountState,
+): Promise<DeleteAccountState> {
+  const session = await requireActiveSession();
+  if (!isRecentlyVerified(session, getEnv().stepUpMaxAgeSeconds)) return { stepUp: true };
+
+  const result = await deleteAccount(await getDb(), session.userId);
+  if (!result.ok) {
+    return {
+      error: `You are the only admin of ${result.organizationName}, which has other members. Make one of them an admin first.`,
+    };
+  }
+  clearAuthCookies(await cookies());
+  redirect("/?account=deleted");
 }
