@@ -85,7 +85,8 @@ const envSchema = z
     STEP_UP_MAX_AGE_SECONDS: z.coerce
       .number()
       .int()
-      .min(0, { error: "must be 0 or more seconds" })
+      // Below a few seconds the check asked for right after a confirmation fails again.
+      .min(5, { error: "must be at least 5 seconds" })
       .default(10 * 60),
     SESSION_HISTORY_RETENTION_DAYS: z.coerce
       .number()

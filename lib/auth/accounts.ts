@@ -3,7 +3,7 @@ import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
 
 import type { Database } from "../db/client";
-import { memberships, organizations, users } from "../db/schema";
+import { memberships, organizations, sessions, users } from "../db/schema";
 import type { RequestContext } from "../device/request-context";
 import { log } from "../log";
 import { recordSecurityEvent } from "../security-events";
@@ -213,6 +213,12 @@ export async function deleteAccount(db: Database, userId: string): Promise<Delet
     // Cascades to the user's memberships, sessions and security events.
     await tx.delete(users).where(eq(users.id, userId));
     if (orphaned.length > 0) {
+      // Ended sessions of former members may still name these organizations; clear both
+      // columns together, as the sessions check constraint requires.
+      await tx
+        .update(sessions)
+        .set({ activeOrganizationId: null, activeRole: null })
+        .where(inArray(sessions.activeOrganizationId, orphaned));
       await tx.delete(organizations).where(inArray(organizations.id, orphaned));
     }
     log.info({ userId, deletedOrganizations: orphaned.length }, "account deleted");

@@ -25,8 +25,9 @@ export interface CookieWriter {
 
 /**
  * Seconds a handshake guard lives. A second handshake inside this window means the token
- * just minted was refused again, so the handshake gives up instead of looping. Token
- * lifetimes are at least this long, so a healthy refresh never trips it.
+ * just minted was refused again, so the handshake gives up instead of looping. A healthy
+ * token stays acceptable longer than this: TOKEN_TTL_SECONDS is at least 5, and even a token
+ * cut to 1 s by the absolute limit passes for 5 s more within the verifier's clock tolerance.
  */
 export const HANDSHAKE_GUARD_SECONDS = 5;
 

@@ -2,9 +2,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { organizations, sessions } from "../db/schema";
-import { addMember } from "../orgs/membership-changes";
+import { addMember, removeMember, switchOrganization } from "../orgs/membership-changes";
 import { setupTestDatabase, uniqueEmail } from "../db/test-database";
 import { changePassword, deleteAccount, signIn, signUp } from "./accounts";
+import { endSession } from "./sessions";
 import { isRecentlyVerified, verifyPasswordForSession } from "./step-up";
 
 const database = setupTestDatabase();
@@ -124,6 +125,41 @@ describe("deleteAccount", () => {
       .where(eq(organizations.id, organizationId));
     expect(organization).toBeUndefined();
     expect((await signIn(database.db, { email, password: PASSWORD }, CONTEXT)).ok).toBe(false);
+  });
+
+  // Regression: a former member's ended session still named the organization, and deleting
+  // it broke the sessions check constraint, rolling the whole deletion back.
+  it("deletes an organization a former member's session names", async () => {
+    const owner = await accountWithThreeSessions();
+    const former = await accountWithThreeSessions();
+    const organizationId = owner.current.subject.activeOrganizationId ?? "";
+    const ownerId = owner.current.subject.userId;
+    await addMember(database.db, {
+      organizationId,
+      actorUserId: ownerId,
+      email: former.email,
+      context: CONTEXT,
+    });
+    const visit = former.others[0]?.subject;
+    if (!visit) throw new Error("missing session in test setup");
+    await switchOrganization(database.db, {
+      sessionId: visit.sessionId,
+      userId: visit.userId,
+      organizationId,
+      context: CONTEXT,
+    });
+    await endSession(database.db, visit.sessionId);
+    await removeMember(database.db, {
+      organizationId,
+      actorUserId: ownerId,
+      targetUserId: visit.userId,
+      context: CONTEXT,
+    });
+
+    const result = await deleteAccount(database.db, ownerId);
+
+    expect(result).toEqual({ ok: true, deletedOrganizations: 1 });
+    expect(await statusOf(visit.sessionId)).toEqual({ status: "ended", endReason: "signed_out" });
   });
 
   it("refuses while the only admin of a shared organization", async () => {

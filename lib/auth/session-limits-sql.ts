@@ -39,10 +39,15 @@ export function sessionLimitExpressions(app: SessionLimits): SessionLimitExpress
   };
 }
 
-/** Whole seconds from now until `deadline`, never negative. */
-export function secondsUntil(deadline: SQL): SQL<number> {
+/**
+ * Whole seconds from now until `deadline`, never negative. Rounded down for a limit nothing
+ * may outlive (a token's lifetime), up for a moment to check after (the idle deadline the
+ * client re-checks once it has passed).
+ */
+export function secondsUntil(deadline: SQL, rounding: "down" | "up" = "down"): SQL<number> {
+  const round = rounding === "down" ? sql`floor` : sql`ceil`;
   // postgres.js returns bigint as a string and PGlite as a number; mapWith makes both a number.
-  return sql<number>`greatest(0, floor(extract(epoch from (${deadline} - now()))))::bigint`.mapWith(
+  return sql<number>`greatest(0, ${round}(extract(epoch from (${deadline} - now()))))::bigint`.mapWith(
     Number,
   );
 }

@@ -108,7 +108,7 @@ export async function refreshSession(
       status: sessions.status,
       endReason: sessions.endReason,
       absoluteExpiresIn: secondsUntil(limit.absoluteDeadline),
-      idleExpiresIn: secondsUntil(limit.idleDeadline),
+      idleExpiresIn: secondsUntil(limit.idleDeadline, "up"),
     });
   if (!row) return null;
 

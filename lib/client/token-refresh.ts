@@ -179,7 +179,8 @@ export class TokenRefresher {
     // A token cut short by the absolute limit cannot be extended: refreshing early would
     // only fetch more short tokens. Refresh once, just after the limit, to learn it ended.
     if (delayMs === undefined && this.absoluteDeadline !== null) {
-      if (this.absoluteDeadline <= this.expiresAt + this.leadMs()) {
+      // The token was cut short when it expires within a second of the absolute limit.
+      if (this.absoluteDeadline <= this.expiresAt + 1_000) {
         dueIn = this.absoluteDeadline + IDLE_CHECK_DELAY_MS - monotonicNow();
       }
     }

@@ -183,11 +183,29 @@ function TimeAxis({ entries, now }: { entries: TimelineEntry[]; now: number }) {
           </div>
         </div>
       ))}
-      <figcaption className="flex justify-between pl-31 text-xs text-zinc-500">
-        <span>{WINDOW_SECONDS} s ago</span>
-        <span>now</span>
+      <figcaption className="space-y-1 text-xs text-zinc-500">
+        <span className="flex justify-between pl-31">
+          <span>{WINDOW_SECONDS} s ago</span>
+          <span>now</span>
+        </span>
+        <span className="flex flex-wrap gap-x-4 gap-y-1">
+          <LegendDot className="bg-indigo-600" label="token with admin role" />
+          <LegendDot className="bg-sky-500" label="token with member role" />
+          <LegendDot className="bg-zinc-400" label="token without organization" />
+          <LegendDot className="bg-emerald-600" label="action allowed" />
+          <LegendDot className="bg-red-600" label="action refused" />
+        </span>
       </figcaption>
     </figure>
+  );
+}
+
+function LegendDot({ className, label }: { className: string; label: string }) {
+  return (
+    <span className="inline-flex items-center gap-1">
+      <span className={`inline-block h-2.5 w-2.5 rounded-full ${className}`} aria-hidden="true" />
+      {label}
+    </span>
   );
 }
 
@@ -202,7 +220,9 @@ function markerColor(entry: TimelineEntry): string {
 function describeStatus(check: CheckResult): string {
   if (check.status === 200) return `allowed (token role ${check.role})`;
   if (check.status === 403) {
-    return check.code === "no_organization" ? "refused, no organization" : "refused (403)";
+    return check.code === "no_organization"
+      ? "refused, no organization"
+      : "refused, the token's role does not allow it (403)";
   }
   if (check.status === 401) return "refused, not signed in (401)";
   return check.status === 0 ? "network error" : `failed (${check.status})`;

@@ -1,13 +1,8 @@
 "use client";
 
-import {
-  createContext,
-  useActionState,
-  useCallback,
-  useContext,
-  useState,
-  useTransition,
-} from "react";
+import { useActionState, useCallback, useState, useTransition } from "react";
+
+import { useActionFeedback } from "@/components/action-feedback";
 
 import { StepUpForm } from "@/components/step-up-form";
 
@@ -17,31 +12,10 @@ import { revokeOtherSessionsAction, revokeSessionAction, type DeviceActionState 
 
 // A revoked device's row disappears when the list re-renders, so its outcome is shown
 // above the list instead of inside the row's own form.
-const FeedbackContext = createContext<(state: DeviceActionState) => void>(() => {});
-
-export function DeviceActionFeedback({ children }: { children: React.ReactNode }) {
-  const [feedback, setFeedback] = useState<DeviceActionState>({});
-  return (
-    <FeedbackContext.Provider value={setFeedback}>
-      <div aria-live="polite">
-        {feedback.error ? (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {feedback.error}
-          </p>
-        ) : null}
-        {feedback.message ? (
-          <p role="status" className="text-sm text-zinc-700 dark:text-zinc-300">
-            {feedback.message}
-          </p>
-        ) : null}
-      </div>
-      {children}
-    </FeedbackContext.Provider>
-  );
-}
+export { ActionFeedback as DeviceActionFeedback } from "@/components/action-feedback";
 
 export function RevokeSessionButton(props: { sessionId: string; deviceLabel: string }) {
-  const showFeedback = useContext(FeedbackContext);
+  const showFeedback = useActionFeedback();
   const [, formAction, pending] = useActionState<DeviceActionState, FormData>(
     async (previous, form) => {
       const result = await revokeSessionAction(previous, form);
@@ -66,7 +40,7 @@ export function RevokeSessionButton(props: { sessionId: string; deviceLabel: str
 }
 
 export function RevokeOtherSessionsButton({ count }: { count: number }) {
-  const showFeedback = useContext(FeedbackContext);
+  const showFeedback = useActionFeedback();
   const [step, setStep] = useState<"idle" | "confirming" | "password">("idle");
   const [pending, startTransition] = useTransition();
 

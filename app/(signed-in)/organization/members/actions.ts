@@ -22,6 +22,8 @@ export interface MemberActionState {
   error?: string;
   /** The change needs a recent password check first; nothing was changed. */
   stepUp?: boolean;
+  /** The email the add-member form submitted, so a rejected one stays in the field. */
+  email?: string;
 }
 
 const ERROR_MESSAGES: Record<MembershipChangeError, string> = {
@@ -107,8 +109,11 @@ export async function addMemberAction(
 ): Promise<MemberActionState> {
   const { admin, error } = await requireAdminOfForm(form);
   if (!admin) return error;
-  const email = emailSchema.safeParse(form.get("email") ?? "");
-  if (!email.success) return { error: email.error.issues[0]?.message ?? "Invalid email." };
+  const submitted = String(form.get("email") ?? "");
+  const email = emailSchema.safeParse(submitted);
+  if (!email.success) {
+    return { error: email.error.issues[0]?.message ?? "Invalid email.", email: submitted };
+  }
 
   const result = await addMember(await getDb(), {
     organizationId: admin.organizationId,
@@ -116,7 +121,8 @@ export async function addMemberAction(
     email: email.data,
     context: await currentRequestContext(),
   });
-  return finish(result, `${email.data} is now a member.`, { admin });
+  const outcome = finish(result, `${email.data} is now a member.`, { admin });
+  return outcome.error ? { ...outcome, email: submitted } : outcome;
 }
 
 function finish(

@@ -2,6 +2,7 @@
 
 import { useActionState, useCallback, useRef, useState } from "react";
 
+import { useActionFeedback } from "@/components/action-feedback";
 import { FormField } from "@/components/form-field";
 import { StepUpForm } from "@/components/step-up-form";
 import { dangerButton, primaryButton, secondaryButton } from "@/components/ui";
@@ -23,8 +24,14 @@ export function MemberActions(props: {
     changeRoleAction,
     {},
   );
-  const [removeState, removeAction, removePending] = useActionState<MemberActionState, FormData>(
-    removeMemberAction,
+  const reportOutcome = useActionFeedback();
+  // A removed member's row disappears, so the outcome goes to the list's feedback region.
+  const [, removeAction, removePending] = useActionState<MemberActionState, FormData>(
+    async (previous, form) => {
+      const result = await removeMemberAction(previous, form);
+      reportOutcome(result);
+      return result;
+    },
     {},
   );
   const [confirming, setConfirming] = useState(false);
@@ -73,7 +80,6 @@ export function MemberActions(props: {
       ) : (
         <Feedback state={roleState} />
       )}
-      <Feedback state={removeState} />
     </div>
   );
 }
@@ -89,6 +95,7 @@ export function AddMemberForm({ organizationId }: { organizationId: string }) {
         label="Email of an existing account"
         type="email"
         autoComplete="off"
+        defaultValue={state.email}
       />
       <button type="submit" className={primaryButton} disabled={pending}>
         {pending ? "Adding…" : "Add member"}
