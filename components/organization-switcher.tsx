@@ -29,7 +29,7 @@ export function OrganizationSwitcher({ organizations }: { organizations: Switche
         setError(result.error);
         return;
       }
-      // The session provider renders the pages again once it sees the new organization.
+      // The session provider renders the pages again once it receives the token for the new organization.
       session.adoptToken(mintedAt, result.expiresIn, {
         organizationId: result.organizationId,
         role: result.role,

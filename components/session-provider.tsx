@@ -27,7 +27,7 @@ const MAX_TOKEN_EVENTS = 100;
 export interface ClientSession {
   userId: string;
   sessionId: string;
-  /** Organization and role of the newest token this tab knows of. */
+  /** Organization and role of the newest token this tab has received. */
   token: TokenSnapshot;
   /** Tokens minted since this page loaded, oldest first. */
   tokenEvents: TokenEvent[];

@@ -122,7 +122,7 @@ test("the last admin cannot be demoted or removed", async ({ page }) => {
   ).toBeVisible();
   await memberRow(page, email).getByRole("button", { name: "Remove Solo Admin" }).click();
   await memberRow(page, email).getByRole("button", { name: "Confirm removal" }).click();
-  // The role change answers in the row, the removal above the list.
+  // The role change reports in the row, the removal above the list.
   await expect(page.getByText("Make someone else an admin first.")).toHaveCount(2);
   await expect(memberRow(page, email).getByTestId("member-role")).toHaveText("admin");
 });

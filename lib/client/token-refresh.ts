@@ -18,7 +18,7 @@ const MAX_LEAD_MS = 15_000;
 const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 const INTERACTION_WRITE_INTERVAL_MS = 1_000;
 
-/** What a newly minted token says, as the server reported it. */
+/** Organization and role carried by a newly minted token, as the refresh response reports them. */
 export interface TokenSnapshot {
   organizationId: string | null;
   role: "admin" | "member" | null;
@@ -51,17 +51,17 @@ export interface RefresherOptions {
   onToken?(event: TokenEvent): void;
   /**
    * Called with the `monotonicNow()` time at which the idle limit will end the session when
-   * nobody has touched the page since the last refresh, and with null once that changes.
+   * no one has touched the page since the last refresh, and with null once that changes.
    */
   onIdleWarning?(deadline: number | null): void;
 }
 
 /** The warning appears this long before the idle limit, or a third of the limit if shorter. */
 const IDLE_WARNING_LEAD_MS = 60_000;
-/** The check at the idle deadline waits this much longer, so the server sees it has passed. */
+/** The check at the idle deadline waits this much longer, so the server finds it has passed. */
 const IDLE_CHECK_DELAY_MS = 500;
 
-/** Why the session ended, as the sign-in page's `reason` parameter names it. */
+/** Reason the session ended, named as in the sign-in page's `reason` parameter. */
 export type SignOutReason = "session_ended" | "idle_timeout" | "absolute_timeout";
 
 const SIGN_OUT_REASONS: Record<string, SignOutReason> = {
@@ -82,7 +82,7 @@ export class TokenRefresher {
   private lastInteractionWrite = 0;
   private channel: BroadcastChannel | undefined;
   private stopped = false;
-  /** When the idle limit ends the session unless the user interacts, as the server said. */
+  /** When the idle limit ends the session unless the user interacts, as the server reported it. */
   private idleDeadline: number | null = null;
   /** When the refresh that reported `idleDeadline` was sent. */
   private idleBasis = 0;

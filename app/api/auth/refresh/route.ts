@@ -39,7 +39,7 @@ export interface RefreshResponse {
  */
 export async function POST(request: NextRequest): Promise<NextResponse> {
   if (!isSameOriginRequest(request.headers)) {
-    log.warn({ path: request.nextUrl.pathname }, "cross-site refresh refused");
+    log.warn({ path: request.nextUrl.pathname }, "cross-site refresh rejected");
     return fail("cross_site_request", 403);
   }
 
