@@ -117,6 +117,20 @@ test("signing out all other devices keeps this one", async ({ browser }) => {
   for (const context of [main, ...others]) await context.close();
 });
 
+test("an iPad sending a Mac user agent is labelled iPadOS", async ({ browser }) => {
+  // iPadOS Safari asks for desktop pages with a Mac user agent; only its touch screen tells.
+  const context = await newDevice(browser, USER_AGENTS.safariOnMac);
+  await context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "maxTouchPoints", { get: () => 5 });
+  });
+  const page = await context.newPage();
+  await signUp(page, uniqueEmail("ipad"));
+
+  await expect(page.getByTestId("device-label")).toHaveText(["Safari on iPadOS"]);
+  await expect(page.getByRole("img", { name: "Tablet" })).toBeVisible();
+  await context.close();
+});
+
 test("an open page keeps its token fresh for several lifetimes", async ({ browser }) => {
   const context = await newDevice(browser, USER_AGENTS.chromeOnMac);
   const refreshes = countRefreshes(context);

@@ -5,8 +5,10 @@ import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth/accounts";
 import { fieldErrorsOf, signInSchema, type FieldErrors, type SignInInput } from "@/lib/auth/forms";
 import { safeReturnPath } from "@/lib/auth/return-path";
-import { currentRequestContext, startBrowserSession } from "@/lib/auth/server";
+import { startBrowserSession } from "@/lib/auth/server";
 import { getDb } from "@/lib/db/client";
+
+import { formRequestContext } from "./form-request-context";
 
 /** Form state sent back to the browser. It never contains the submitted password. */
 export interface SignInState {
@@ -24,7 +26,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   const parsed = signInSchema.safeParse({ email, password: String(form.get("password") ?? "") });
   if (!parsed.success) return { email, fieldErrors: fieldErrorsOf(parsed.error) };
 
-  const result = await signIn(await getDb(), parsed.data, await currentRequestContext());
+  const result = await signIn(await getDb(), parsed.data, await formRequestContext(form));
   if (!result.ok) return { email, error: CREDENTIALS_REJECTED };
 
   await startBrowserSession(result.session);

@@ -5,6 +5,7 @@ import { useActionState } from "react";
 import { FormField } from "@/components/form-field";
 import { primaryButton } from "@/components/ui";
 
+import { TouchPointsInput } from "./touch-points-input";
 import { signInAction, type SignInState } from "./actions";
 
 export function SignInForm({ returnPath }: { returnPath: string }) {
@@ -14,6 +15,7 @@ export function SignInForm({ returnPath }: { returnPath: string }) {
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <input type="hidden" name="return_to" value={returnPath} />
+      <TouchPointsInput />
       {state.error ? (
         <p
           role="alert"

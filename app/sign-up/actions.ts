@@ -5,8 +5,10 @@ import { redirect } from "next/navigation";
 import { signUp } from "@/lib/auth/accounts";
 import { fieldErrorsOf, signUpSchema, type FieldErrors, type SignUpInput } from "@/lib/auth/forms";
 import { safeReturnPath } from "@/lib/auth/return-path";
-import { currentRequestContext, startBrowserSession } from "@/lib/auth/server";
+import { startBrowserSession } from "@/lib/auth/server";
 import { getDb } from "@/lib/db/client";
+
+import { formRequestContext } from "../sign-in/form-request-context";
 
 /** Form state sent back to the browser. It never contains the submitted password. */
 export interface SignUpState {
@@ -25,7 +27,7 @@ export async function signUpAction(_previous: SignUpState, form: FormData): Prom
   });
   if (!parsed.success) return { email, displayName, fieldErrors: fieldErrorsOf(parsed.error) };
 
-  const result = await signUp(await getDb(), parsed.data, await currentRequestContext());
+  const result = await signUp(await getDb(), parsed.data, await formRequestContext(form));
   if (!result.ok) {
     // NOTE: without email verification, sign-up has to say that an address is taken, which
     // tells a visitor that the address has an account. Sign-in never reveals it.

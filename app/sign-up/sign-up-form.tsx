@@ -6,6 +6,7 @@ import { FormField } from "@/components/form-field";
 import { primaryButton } from "@/components/ui";
 import { MAX_DISPLAY_NAME_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/forms";
 
+import { TouchPointsInput } from "../sign-in/touch-points-input";
 import { signUpAction, type SignUpState } from "./actions";
 
 export function SignUpForm({ returnPath }: { returnPath: string }) {
@@ -16,6 +17,7 @@ export function SignUpForm({ returnPath }: { returnPath: string }) {
   return (
     <form action={formAction} className="space-y-4" noValidate>
       <input type="hidden" name="return_to" value={returnPath} />
+      <TouchPointsInput />
       <FormField
         name="displayName"
         label="Name"

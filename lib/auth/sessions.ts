@@ -40,7 +40,7 @@ export async function createSession(
   organization: ActiveOrganization | null = null,
 ): Promise<CreatedSession> {
   const secret = generateSessionSecret();
-  const device = parseUserAgent(context.userAgent);
+  const device = parseUserAgent(context.userAgent, context);
   const [subject] = await db
     .insert(sessions)
     .values({
