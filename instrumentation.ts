@@ -4,6 +4,7 @@
 
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { validateEnvironmentAtStartup } = await import("./lib/startup");
+  const { closeDatabaseOnShutdown, validateEnvironmentAtStartup } = await import("./lib/startup");
   validateEnvironmentAtStartup();
+  closeDatabaseOnShutdown();
 }

@@ -41,9 +41,10 @@ export function IdleWarning() {
       <p id="idle-warning-text" className="mt-1 text-sm">
         {now === 0
           ? "You will be signed out soon because of inactivity."
-          : `You will be signed out in ${secondsLeft} seconds because of inactivity.`}
+          : `You will be signed out in ${secondsLeft} ${secondsLeft === 1 ? "second" : "seconds"} because of inactivity.`}
       </p>
-      <button type="button" className={`${primaryButton} mt-3`} onClick={reportActivity}>
+      {/* The dialog interrupts on purpose, so its one action takes the focus. */}
+      <button type="button" className={`${primaryButton} mt-3`} onClick={reportActivity} autoFocus>
         Stay signed in
       </button>
     </div>

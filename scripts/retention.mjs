@@ -134,6 +134,17 @@ async function openPglite(dataDir) {
         "Set PGLITE_DATA_DIR to the folder the app uses.",
     );
   }
+  // PGlite writes postmaster.pid while a process has the folder open and removes it on a
+  // clean close. Refusing while it exists never loses data; a server killed without a clean
+  // close leaves the file behind, and the message says how to clear it.
+  if (existsSync(path.join(folder, "postmaster.pid"))) {
+    throw new Error(
+      `${folder} looks open in another process (its postmaster.pid file exists). Stop the ` +
+        "dev server or app first: two processes on one PGlite folder lose data. If no process " +
+        "uses the folder, the server was stopped without closing it; start and stop it once " +
+        "with npm run dev and Ctrl-C, then run this command again.",
+    );
+  }
   const { PGlite } = await import("@electric-sql/pglite");
   const client = new PGlite(folder);
   return {

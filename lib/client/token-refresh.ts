@@ -12,6 +12,15 @@ const CHANNEL_NAME = "tessera:session";
 const EXPIRY_KEY = "tessera:token-expires-at";
 const INTERACTION_KEY = "tessera:last-interaction-at";
 const REFRESH_ENDPOINT = "/api/auth/refresh";
+// Input that shows a person is at the page. Pointer movement and the wheel count too: reading
+// a long page by scrolling is activity. Handlers only write a timestamp, at most once a second.
+const INTERACTION_EVENTS = [
+  "pointerdown",
+  "pointermove",
+  "keydown",
+  "touchstart",
+  "wheel",
+] as const;
 
 const MIN_LEAD_MS = 1_000;
 const MAX_LEAD_MS = 15_000;
@@ -100,7 +109,7 @@ export class TokenRefresher {
     this.channel = new BroadcastChannel(CHANNEL_NAME);
     this.channel.onmessage = (event: MessageEvent<ChannelMessage>) => this.onMessage(event.data);
     document.addEventListener("visibilitychange", this.onVisibilityChange);
-    for (const type of ["pointerdown", "keydown", "touchstart"] as const) {
+    for (const type of INTERACTION_EVENTS) {
       window.addEventListener(type, this.onInteraction, { passive: true });
     }
     // Loading or navigating to a page is activity too.
@@ -114,7 +123,7 @@ export class TokenRefresher {
     this.idleTimers.forEach(clearTimeout);
     this.channel?.close();
     document.removeEventListener("visibilitychange", this.onVisibilityChange);
-    for (const type of ["pointerdown", "keydown", "touchstart"] as const) {
+    for (const type of INTERACTION_EVENTS) {
       window.removeEventListener(type, this.onInteraction);
     }
   }

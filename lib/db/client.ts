@@ -101,6 +101,15 @@ export async function getDb(): Promise<Database> {
   return (await getDatabase()).db;
 }
 
+/** Closes the app's database if it was opened; PGlite then releases its data folder. */
+export async function closeDatabase(): Promise<void> {
+  const opening = globalForDb.tesseraDatabase;
+  globalForDb.tesseraDatabase = undefined;
+  if (!opening) return;
+  const handle = await opening.catch(() => undefined);
+  await handle?.close();
+}
+
 /** Replaces the cached database; tests use it to run the app code against their own. */
 export function setDatabaseForTests(handle: DatabaseHandle | undefined) {
   globalForDb.tesseraDatabase = handle ? Promise.resolve(handle) : undefined;

@@ -66,6 +66,8 @@ export async function createOrganizationAction(
 export interface PolicyState {
   message?: string;
   error?: string;
+  /** The values submitted, kept in the fields when they are rejected. */
+  submitted?: { absoluteMinutes: string; idleMinutes: string };
 }
 
 const SECONDS_PER_MINUTE = 60;
@@ -95,11 +97,17 @@ export async function setSessionPolicyAction(
   if (!admin || form.get("organizationId") !== admin.organizationId) {
     return { error: "Only admins of this organization can change its session policy." };
   }
-  const absolute = minutesField.safeParse(String(form.get("absoluteMinutes") ?? ""));
-  const idle = minutesField.safeParse(String(form.get("idleMinutes") ?? ""));
-  if (!absolute.success)
-    return { error: `Maximum session length: ${absolute.error.issues[0]?.message}` };
-  if (!idle.success) return { error: `Inactivity limit: ${idle.error.issues[0]?.message}` };
+  const submitted = {
+    absoluteMinutes: String(form.get("absoluteMinutes") ?? ""),
+    idleMinutes: String(form.get("idleMinutes") ?? ""),
+  };
+  const absolute = minutesField.safeParse(submitted.absoluteMinutes);
+  const idle = minutesField.safeParse(submitted.idleMinutes);
+  const errors = [
+    absolute.success ? null : `Maximum session length: ${absolute.error.issues[0]?.message}`,
+    idle.success ? null : `Inactivity limit: ${idle.error.issues[0]?.message}`,
+  ].filter((message): message is string => message !== null);
+  if (!absolute.success || !idle.success) return { error: errors.join(" "), submitted };
 
   const saved = await setOrganizationLimits(await getDb(), {
     organizationId: admin.organizationId,

@@ -35,7 +35,7 @@ export function PolicyForm(props: {
         <input
           name="absoluteMinutes"
           inputMode="numeric"
-          defaultValue={minutes(props.absoluteTimeoutSeconds)}
+          defaultValue={state.submitted?.absoluteMinutes ?? minutes(props.absoluteTimeoutSeconds)}
           className={textInput}
         />
       </label>
@@ -44,7 +44,7 @@ export function PolicyForm(props: {
         <input
           name="idleMinutes"
           inputMode="numeric"
-          defaultValue={minutes(props.idleTimeoutSeconds)}
+          defaultValue={state.submitted?.idleMinutes ?? minutes(props.idleTimeoutSeconds)}
           className={textInput}
         />
       </label>
