@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -280,6 +280,20 @@ describe("db:retention command", () => {
 
     expect(code).toBe(1);
     expect(stderr).toContain(path.join(workDir, ".data/pglite-production"));
+  });
+
+  // Regression: run beside the dev server, the command deleted rows from a folder the server
+  // had open, and the server's later writes were lost.
+  it("rejects a PGlite folder another process has open", async () => {
+    const folder = path.join(workDir, "open-folder");
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, "PG_VERSION"), "18\n");
+    await writeFile(path.join(folder, "postmaster.pid"), "12345\n");
+
+    const { code, stderr } = await runRetention({ PGLITE_DATA_DIR: folder });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain("looks open in another process");
   });
 
   it("rejects an invalid retention period", async () => {
