@@ -13,13 +13,28 @@ const TICK_MS = 30_000;
 export function formatRelativeTime(date: Date, now: number): string {
   const elapsed = Math.max(0, now - date.getTime());
   if (elapsed < ACTIVE_NOW_MS) return "Active now";
+  return formatElapsed(elapsed);
+}
+
+/**
+ * Formats how long ago something happened, such as "5 minutes ago" or "just now". Unlike
+ * `formatRelativeTime`, which reads "Active now" for recent activity, this suits events
+ * that are over, such as a sign-out.
+ */
+export function formatTimeAgo(date: Date, now: number): string {
+  const elapsed = Math.max(0, now - date.getTime());
+  if (elapsed < MINUTE_MS) return "just now";
+  return formatElapsed(elapsed);
+}
+
+function formatElapsed(elapsed: number): string {
   const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
   if (elapsed < HOUR_MS) return format.format(-Math.floor(elapsed / MINUTE_MS), "minute");
   if (elapsed < DAY_MS) return format.format(-Math.floor(elapsed / HOUR_MS), "hour");
   return format.format(-Math.floor(elapsed / DAY_MS), "day");
 }
 
-// A clock shared by every RelativeTime on the page, ticking while any of them is mounted.
+// A clock shared by every RelativeTime and TimeAgo on the page, ticking while any is mounted.
 let clockNow = 0;
 
 function subscribeToClock(onTick: () => void): () => void {
@@ -52,9 +67,20 @@ export function RelativeTime({ iso, serverNow }: { iso: string; serverNow: numbe
   );
 }
 
+/** Time since a finished event, such as a sign-out, that follows the browser's clock. */
+export function TimeAgo({ iso, serverNow }: { iso: string; serverNow: number }) {
+  const now = useSyncExternalStore(subscribeToClock, readClock, () => serverNow);
+  const date = new Date(iso);
+  return (
+    <time dateTime={iso} title={formatUtc(date)}>
+      {formatTimeAgo(date, now)}
+    </time>
+  );
+}
+
 /**
  * Absolute time: in UTC on the server and during hydration, then in the reader's own time
- * zone, which only the browser knows.
+ * zone, which only the browser can read.
  */
 export function LocalTime({ iso }: { iso: string }) {
   const hydrated = useSyncExternalStore(

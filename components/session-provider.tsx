@@ -39,7 +39,7 @@ export interface ClientSession {
   refresh(): Promise<void>;
   /**
    * Hands a token minted outside the refresh loop (by an organization switch) to the loop,
-   * which reschedules and tells the other tabs.
+   * which reschedules and notifies the other tabs.
    */
   adoptToken(mintedAt: number, expiresInSeconds: number, token: TokenSnapshot): void;
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatTimeAgo } from "./time-ago";
+import { formatTimeAgo } from "./relative-time";
 
 const NOW = Date.parse("2026-03-01T12:00:00.000Z");
 const SECOND_MS = 1000;

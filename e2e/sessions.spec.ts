@@ -118,7 +118,7 @@ test("signing out all other devices keeps this one", async ({ browser }) => {
 });
 
 test("an iPad sending a Mac user agent is labelled iPadOS", async ({ browser }) => {
-  // iPadOS Safari asks for desktop pages with a Mac user agent; only its touch screen tells.
+  // iPadOS Safari requests desktop pages with a Mac user agent, so only its touch points tell it apart.
   const context = await newDevice(browser, USER_AGENTS.safariOnMac);
   await context.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, "maxTouchPoints", { get: () => 5 });

@@ -136,7 +136,7 @@ async function openPglite(dataDir) {
   }
   // PGlite writes postmaster.pid while a process has the folder open and removes it on a
   // clean close. Refusing while it exists never loses data; a server killed without a clean
-  // close leaves the file behind, and the message says how to clear it.
+  // close leaves the file behind, and the error message explains how to clear it.
   if (existsSync(path.join(folder, "postmaster.pid"))) {
     throw new Error(
       `${folder} looks open in another process (its postmaster.pid file exists). Stop the ` +

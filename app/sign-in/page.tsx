@@ -35,7 +35,8 @@ export default async function SignInPage(props: { searchParams: Promise<SearchPa
 
   const reason = firstParam(params.reason);
   // A visitor sent here from a protected page learns why the form appeared.
-  const notice = reason ? REASONS[reason] : params.return_to ? "Sign in to continue." : undefined;
+  let notice = reason ? REASONS[reason] : undefined;
+  if (!notice && params.return_to) notice = "Sign in to continue.";
   return (
     <section className="mx-auto max-w-sm space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>

@@ -29,8 +29,8 @@ export async function signUpAction(_previous: SignUpState, form: FormData): Prom
 
   const result = await signUp(await getDb(), parsed.data, await formRequestContext(form));
   if (!result.ok) {
-    // NOTE: without email verification, sign-up has to say that an address is taken, which
-    // tells a visitor that the address has an account. Sign-in never reveals it.
+    // NOTE: without email verification, sign-up has to report that an address is taken,
+    // which reveals to a visitor that the address has an account. Sign-in never reveals it.
     return {
       email,
       displayName,

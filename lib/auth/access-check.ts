@@ -5,7 +5,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { OrganizationRole } from "./token-verify";
 import { authorizeRequest } from "./route-guard";
 
-/** What the access-check routes return: the claims the decision was made on, no secrets. */
+/** Body of an access-check response: the claims the decision was made on, no secrets. */
 export interface AccessCheckResponse {
   allowed: true;
   required: OrganizationRole;

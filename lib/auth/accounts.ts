@@ -130,7 +130,7 @@ export type PasswordChangeResult =
 
 /**
  * Changes the password after checking the current one, and signs out every other session
- * of the user (reason: password changed), since whoever knew the old password may hold
+ * of the user (reason: password changed), because anyone who knew the old password may hold
  * one. The current session stays, with its verification time set to now.
  */
 export async function changePassword(

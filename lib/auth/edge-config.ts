@@ -16,7 +16,7 @@ export interface EdgeAuthConfig {
 
 /**
  * Parses a JWKS document of ES256 public keys. Throws an error naming `variable` when the
- * value is missing, not JSON, empty, or holds a key that is not a P-256 public key with a `kid`.
+ * value is missing, not JSON, empty, or contains a key that is not a P-256 public key with a `kid`.
  */
 export function parsePublicKeySet(raw: string | undefined, variable: string): JSONWebKeySet {
   if (!raw || raw.trim() === "") {

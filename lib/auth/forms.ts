@@ -13,7 +13,7 @@ export const MAX_PASSWORD_LENGTH = 256;
 const HIDDEN_CHARACTERS =
   /[\p{Cc}\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
 
-/** A short visible name: trimmed, 1 to `maxLength` characters, no hidden characters. */
+/** Builds the schema of a short visible name: trimmed, 1 to `maxLength` characters, no hidden characters. */
 export function visibleName(label: string, maxLength: number) {
   return z
     .string()

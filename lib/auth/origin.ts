@@ -5,7 +5,7 @@ export interface HeaderSource {
 }
 
 /**
- * Accepts a request only when the browser says it came from this origin. `Sec-Fetch-Site`
+ * Accepts a request only when the browser reports that it came from this origin. `Sec-Fetch-Site`
  * is used when present (every current browser sends it); otherwise `Origin` must match the
  * host the request was sent to. A request with neither header is refused: a state-changing
  * endpoint cannot tell such a request from a forged one.

@@ -48,7 +48,8 @@ describe("changePassword", () => {
       CONTEXT,
     );
 
-    expect(result.ok && result.signedOutSessions).toBe(2);
+    expect(result.ok).toBe(true);
+    expect(result.ok ? result.signedOutSessions : null).toBe(2);
     expect(await statusOf(current.subject.sessionId)).toEqual({
       status: "active",
       endReason: null,

@@ -30,7 +30,7 @@ export function safeReturnPath(
   // which a browser reads as a protocol-relative URL.
   const path = url.pathname + url.search + url.hash;
   if (path.startsWith("//")) return fallback;
-  // Only pages make sense to return to; an API route or the handshake would answer a
+  // Only pages make sense to return to; an API route or the handshake would respond to a
   // browser navigation with JSON, an error or another redirect.
   if (/^\/(api|auth)(\/|$)/.test(url.pathname)) return fallback;
   return path;

@@ -22,8 +22,8 @@ import { verifySessionToken, type OrganizationRole, type SessionClaims } from ".
 
 /**
  * The session cookie outlives the absolute limit by this much, so the browser still sends
- * it to the refresh that finds the limit passed, and the user is told why they were signed
- * out instead of seeing a plain sign-in page. The server refuses the session either way.
+ * it to the refresh that finds the limit passed, and the sign-in page can show why the user
+ * was signed out instead of seeing a plain sign-in page. The server refuses the session either way.
  */
 const SESSION_COOKIE_GRACE_SECONDS = 60;
 
@@ -94,7 +94,7 @@ export interface VerifiedAdmin {
 
 /**
  * Returns the caller's session after re-reading it and their membership in the database,
- * for mutations: a token that still says admin is not enough. Returns null when the caller
+ * for mutations: a token that still carries the admin role is not enough. Returns null when the caller
  * is not, or no longer, an admin of the session's active organization.
  */
 export async function requireAdminFromDatabase(): Promise<VerifiedAdmin | null> {

@@ -80,10 +80,10 @@ export type RefreshResult =
 
 /**
  * Validates the session behind a cookie secret and returns what the next token needs, in a
- * single UPDATE: it checks status, absolute and idle limits (with the active organization's
- * stricter policy), moves last-active only on user activity, and marks a session past a
- * limit `expired` with the reason, all at once. Returns null for an unknown, ended or
- * revoked session. An expired or ended session never mints.
+ * single UPDATE. The statement checks the status and the absolute and idle limits, including
+ * the active organization's stricter policy. It moves last-active only on user activity and
+ * marks a session past a limit `expired` with the reason. Returns null for an unknown, ended
+ * or revoked session, so an expired or ended session never mints.
  */
 export async function refreshSession(
   db: Database,

@@ -11,7 +11,7 @@ import { tokenSubjectColumns } from "./sessions";
 import type { TokenSubject } from "./token";
 
 /**
- * Whether the password was checked for this session within `maxAgeSeconds`. Sensitive
+ * Returns whether the password was checked for this session within `maxAgeSeconds`. Sensitive
  * actions ask for the password again when it was not, because a session cookie left on
  * an unattended computer should not be enough to lock the owner out.
  */

@@ -12,8 +12,9 @@ const CHANNEL_NAME = "tessera:session";
 const EXPIRY_KEY = "tessera:token-expires-at";
 const INTERACTION_KEY = "tessera:last-interaction-at";
 const REFRESH_ENDPOINT = "/api/auth/refresh";
-// Input that shows a person is at the page. Pointer movement and the wheel count too: reading
-// a long page by scrolling is activity. Handlers only write a timestamp, at most once a second.
+// Input events that mean a person is at the page. Pointer movement and the wheel count too,
+// because reading a long page by scrolling is activity. onInteraction writes at most one
+// timestamp a second.
 const INTERACTION_EVENTS = [
   "pointerdown",
   "pointermove",

@@ -6,7 +6,7 @@ import { isIP } from "node:net";
  * Returns the client address from an `X-Forwarded-For` value, or null when none is usable.
  *
  * Each proxy appends the address it received the request from, so only the right-most
- * entries were written by infrastructure we control; anything to their left came from the
+ * entries were written by infrastructure we control. Anything to their left came from the
  * client and may be forged. With `trustedProxyHops` proxies in front of the app, the client
  * is the entry that the outermost trusted proxy appended: position `trustedProxyHops` from
  * the right. With no proxy, the only trustworthy entry is the right-most, which is the

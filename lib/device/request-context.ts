@@ -2,7 +2,7 @@ import { readClientHints, type ClientHints } from "./client-hints";
 import { clientIpFromForwardedFor } from "./client-ip";
 import { MAX_USER_AGENT_LENGTH } from "./user-agent";
 
-/** What Tessera records about the client behind a request. */
+/** Client details that Tessera records for a request. */
 export interface RequestContext {
   userAgent: string;
   /** Normalized client IP address, or null when the request carries none. */

@@ -170,7 +170,7 @@ function deviceTypeOf(
   hints: ClientHints | undefined,
 ): DeviceType {
   if (hints?.mobile === true) return "mobile";
-  // Chromium on an Android tablet sends `?0`, but its frozen User-Agent can still say Mobile.
+  // Chromium on an Android tablet sends `?0`, but its frozen User-Agent can still contain Mobile.
   if (hints?.mobile === false && os === "Android") return "tablet";
   if (parsedType === "mobile") return "mobile";
   if (parsedType === "tablet") return "tablet";

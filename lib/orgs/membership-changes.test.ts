@@ -47,7 +47,7 @@ async function newSession(email: string): Promise<CreatedSession> {
   return result.session;
 }
 
-/** An organization run by `admin` with `member` added and switched into it on a new session. */
+/** Creates an organization run by `admin`, with `member` added and switched into it on a new session. */
 async function organizationWithMember() {
   const admin = await createAccount("Admin");
   const member = await createAccount("Member");
@@ -287,7 +287,7 @@ describe("changeMemberRole", () => {
         refresh(memberSession.secret),
       ]);
       expect(["admin", "member"]).toContain(racing?.activeRole);
-      // ...but every refresh after the change committed sees it.
+      // ...but every refresh after the change committed returns it.
       const after = await refresh(memberSession.secret);
       expect(after?.activeRole).toBe(role);
       const token = await mintSessionToken(after ?? memberSession.subject);

@@ -174,10 +174,10 @@ export async function switchOrganization(
 ): Promise<TokenSubject | null> {
   return db.transaction(async (tx) => {
     // Locking the membership holds off a concurrent role change or removal until this
-    // transaction ends; that change then finds this session in the organization and updates
-    // it too. FOR UPDATE, not FOR SHARE: this transaction updates the row below, and two
-    // switches holding share locks would deadlock on that update. Like every membership
-    // change, it locks the membership before the session row.
+    // transaction ends, so that change then finds this session in the organization and
+    // updates it too. The lock is FOR UPDATE because this transaction updates the row below,
+    // and two switches holding share locks would deadlock on that update. Like every
+    // membership change, it locks the membership before the session row.
     const [membership] = await tx
       .select({ role: memberships.role })
       .from(memberships)

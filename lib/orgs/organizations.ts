@@ -44,7 +44,7 @@ export async function createOrganization(
   return { ...organization, role: "admin" };
 }
 
-/** The user's organizations, most recently used first. */
+/** Lists the user's organizations, most recently used first. */
 export async function listOrganizations(
   db: Database,
   userId: string,

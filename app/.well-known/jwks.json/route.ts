@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 // long before it starts signing.
 const JWKS_MAX_AGE_SECONDS = 300;
 
-/** The public keys that verify Tessera tokens, for services outside this app. */
+/** Returns the public keys that verify Tessera tokens, for services outside this app. */
 export function GET(): NextResponse {
   return NextResponse.json(getEnv().publicKeys, {
     headers: { "Cache-Control": `public, max-age=${JWKS_MAX_AGE_SECONDS}` },

@@ -1,5 +1,5 @@
 import { card } from "@/components/ui";
-import { TimeAgo } from "@/components/time-ago";
+import { TimeAgo } from "@/components/relative-time";
 import { describeDevice } from "@/lib/device/user-agent";
 import type { SecurityActivity } from "@/lib/security-activity";
 

@@ -1,6 +1,6 @@
 import { DeviceIcon } from "@/components/device-icon";
 import { LocalTime } from "@/components/relative-time";
-import { TimeAgo } from "@/components/time-ago";
+import { TimeAgo } from "@/components/relative-time";
 import { card } from "@/components/ui";
 import { SESSION_END_REASON_TEXT } from "@/lib/auth/end-reasons";
 import {
