@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   index,
   inet,
@@ -85,6 +86,8 @@ export const SESSION_END_REASONS = [
   "absolute_timeout",
   "password_changed",
   "removed_from_organization",
+  // The owner followed the "This wasn't me" link of a new sign-in alert.
+  "reported_by_user",
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
@@ -114,8 +117,23 @@ export const sessions = pgTable(
     })
       .notNull()
       .default("other"),
+    // Null once the IP retention period after the session ended has passed; the coarse
+    // location and country stay.
     ip: inet("ip"),
+    // Display text such as "Berlin, Germany", "Germany" or "Local network".
     location: text("location"),
+    // ISO 3166-1 alpha-2 code of the location, null when unknown or local.
+    countryCode: text("country_code"),
+    // Browser family, OS family and device type without versions, for example
+    // "chrome|macos|desktop": what counts as the same device for new-device alerts.
+    deviceKey: text("device_key").notNull().default(""),
+    // Set at sign-in when the user had never signed in from this device key or country.
+    newDevice: boolean("new_device").notNull().default(false),
+    newCountry: boolean("new_country").notNull().default(false),
+    // A name the owner gave this session, such as "Work laptop".
+    name: text("name"),
+    // SHA-256 of the one-time secret in the "This wasn't me" link of a new sign-in alert.
+    reportSecretHash: text("report_secret_hash"),
     // Active organization and the user's role in it, copied from the membership so that a
     // refresh reads one row. Both null when the session has no organization; then the
     // token omits `org_id` and `org_role`. NOTE: deleting an organization fails on the check
@@ -129,6 +147,10 @@ export const sessions = pgTable(
     uniqueIndex("sessions_secret_hash_key").on(table.secretHash),
     index("sessions_user_status_idx").on(table.userId, table.status),
     index("sessions_organization_idx").on(table.activeOrganizationId),
+    index("sessions_user_device_idx").on(table.userId, table.deviceKey),
+    uniqueIndex("sessions_report_secret_hash_key")
+      .on(table.reportSecretHash)
+      .where(sql`${table.reportSecretHash} is not null`),
     check(
       "sessions_organization_role_together",
       sql`(${table.activeOrganizationId} is null) = (${table.activeRole} is null)`,
@@ -158,6 +180,8 @@ export const SECURITY_EVENT_TYPES = [
   "password_changed",
   "password_verified",
   "organization_policy_changed",
+  "session_reported",
+  "session_renamed",
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 
