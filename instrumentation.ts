@@ -7,4 +7,8 @@ export async function register(): Promise<void> {
   const { closeDatabaseOnShutdown, validateEnvironmentAtStartup } = await import("./lib/startup");
   validateEnvironmentAtStartup();
   closeDatabaseOnShutdown();
+  // Opening the location database now puts a missing file in the startup log, not in the
+  // first sign-in. A failure only logs: sign-ins then read "Unknown location".
+  const { prepareLocationSource } = await import("./lib/device/location");
+  await prepareLocationSource();
 }

@@ -137,6 +137,8 @@ describe("middleware", () => {
     "/sign-up",
     "/api/health",
     "/auth/handshake",
+    "/auth/report-sign-in",
+    "/auth/sign-in-reported",
     "/.well-known/jwks.json",
   ])("lets %s through without a token", async (path) => {
     expect(isPassThrough(await middleware(buildRequest(path)))).toBe(true);

@@ -16,6 +16,9 @@ const PUBLIC_PATHS = new Set([
   "/sign-in",
   "/sign-up",
   "/auth/handshake",
+  // The "This wasn't me" link of a new sign-in alert, opened from a message, and its result.
+  "/auth/report-sign-in",
+  "/auth/sign-in-reported",
   "/api/auth/refresh",
   "/api/health",
   "/.well-known/jwks.json",

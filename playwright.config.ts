@@ -23,11 +23,22 @@ export const E2E_SHORT_LIMITS = {
 
 // Fresh embedded databases per run, outside the repository so that no build or file
 // watcher reads them. Set DATABASE_URL to run the suite against a Postgres server instead.
-const runFolder = path.join(tmpdir(), `tessera-e2e-${process.pid}-${Date.now()}`);
+// Workers load this file again, so the folder is chosen once and passed on in the environment.
+process.env.TESSERA_E2E_RUN_FOLDER ??= path.join(
+  tmpdir(),
+  `tessera-e2e-${process.pid}-${Date.now()}`,
+);
+const runFolder = process.env.TESSERA_E2E_RUN_FOLDER;
 
-function serverEnv(dataFolder: string, extra: Record<string, string> = {}) {
+/** File where the default server writes the messages it sends (the outbox notifier). */
+export const E2E_OUTBOX_FILE = path.join(runFolder, "default-outbox.jsonl");
+
+function serverEnv(port: number, dataFolder: string, extra: Record<string, string> = {}) {
   return {
     ...generateSigningKeyEnv(),
+    APP_URL: `http://127.0.0.1:${port}`,
+    NOTIFIER: "outbox",
+    NOTIFIER_OUTBOX_FILE: path.join(runFolder, `${dataFolder}-outbox.jsonl`),
     TOKEN_TTL_SECONDS: String(E2E_TOKEN_TTL_SECONDS),
     PGLITE_DATA_DIR: path.join(runFolder, dataFolder),
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
@@ -88,10 +99,10 @@ export default defineConfig({
     },
   ],
   webServer: [
-    server(PORT, serverEnv("default")),
+    server(PORT, serverEnv(PORT, "default")),
     server(
       LIMITS_PORT,
-      serverEnv("short-limits", {
+      serverEnv(LIMITS_PORT, "short-limits", {
         SESSION_IDLE_TIMEOUT_SECONDS: String(E2E_SHORT_LIMITS.idleTimeoutSeconds),
         SESSION_ABSOLUTE_TIMEOUT_SECONDS: String(E2E_SHORT_LIMITS.absoluteTimeoutSeconds),
         STEP_UP_MAX_AGE_SECONDS: String(E2E_SHORT_LIMITS.stepUpMaxAgeSeconds),

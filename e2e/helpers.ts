@@ -1,4 +1,8 @@
+import { readFile } from "node:fs/promises";
+
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+
+import { E2E_OUTBOX_FILE } from "../playwright.config";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -58,4 +62,39 @@ export function countRefreshes(context: BrowserContext): { readonly count: numbe
     }
   });
   return counter;
+}
+
+/** A message the default server's outbox notifier wrote, as the user would receive it. */
+export interface SentNotification {
+  to: string;
+  subject: string;
+  text: string;
+  secretLinks: string[];
+  sessionId: string;
+}
+
+/** Waits until the outbox holds a message to `email`, and returns the newest one. */
+export async function waitForNotification(email: string): Promise<SentNotification> {
+  let found: SentNotification | undefined;
+  await expect
+    .poll(async () => {
+      const messages = await readOutbox();
+      found = messages.filter((message) => message.to === email).at(-1);
+      return found !== undefined;
+    })
+    .toBe(true);
+  return found!;
+}
+
+async function readOutbox(): Promise<SentNotification[]> {
+  try {
+    const text = await readFile(E2E_OUTBOX_FILE, "utf8");
+    return text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as SentNotification);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
 }

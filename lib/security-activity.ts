@@ -21,6 +21,10 @@ export interface SecurityActivity {
    */
   device: DeviceInfo | null;
   ip: string | null;
+  /** A sign-in from a device key the user had never signed in from; false for other events. */
+  newDevice: boolean;
+  /** A sign-in from a country the user had never signed in from; false for other events. */
+  newCountry: boolean;
   createdAt: Date;
 }
 
@@ -52,6 +56,9 @@ export async function listSecurityActivity(
       toRole: detail("to").as("to_role"),
       expiryReason: detail("reason").as("expiry_reason"),
       failedStep: detail("step").as("failed_step"),
+      sessionName: detail("name").as("session_name"),
+      newDevice: detail("newDevice").as("new_device"),
+      newCountry: detail("newCountry").as("new_country"),
       // Membership events are stored under the member's user id but with the request of the
       // admin who made the change, whose id is in one of these keys.
       byAnotherUser: sql<boolean>`coalesce(
@@ -76,6 +83,9 @@ export async function listSecurityActivity(
       toRole: recent.toRole,
       expiryReason: recent.expiryReason,
       failedStep: recent.failedStep,
+      sessionName: recent.sessionName,
+      newDevice: recent.newDevice,
+      newCountry: recent.newCountry,
       byAnotherUser: recent.byAnotherUser,
       organizationName: organizations.name,
     })
@@ -88,12 +98,15 @@ export async function listSecurityActivity(
 
   return rows.map((row) => {
     const ownRequest = !row.byAnotherUser;
+    const signIn = row.type === "sign_in";
     return {
       id: row.id,
       type: row.type,
       description: describeSecurityEvent(row),
       device: ownRequest ? parseUserAgent(row.userAgent ?? "") : null,
       ip: ownRequest ? row.ip : null,
+      newDevice: signIn && row.newDevice === "true",
+      newCountry: signIn && row.newCountry === "true",
       createdAt: row.createdAt,
     };
   });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 
 import { SECURITY_EVENT_TYPES, type SecurityEventType } from "./db/schema";
-import { describeSecurityEvent, type SecurityEventFacts } from "./security-event-text";
+import {
+  describeNewSignIn,
+  describeSecurityEvent,
+  type SecurityEventFacts,
+} from "./security-event-text";
 
 function facts(type: SecurityEventType, overrides: Partial<SecurityEventFacts> = {}) {
   return {
@@ -12,6 +16,7 @@ function facts(type: SecurityEventType, overrides: Partial<SecurityEventFacts> =
     expiryReason: null,
     failedStep: null,
     byAnotherUser: false,
+    sessionName: null,
     ...overrides,
   };
 }
@@ -25,6 +30,7 @@ describe("describeSecurityEvent", () => {
     ["session_revoked", "Signed out another device"],
     ["password_changed", "Password changed"],
     ["password_verified", "Password confirmed"],
+    ["session_reported", "Reported a sign-in as not yours and signed it out"],
   ] as const)("describes %s", (type, text) => {
     expect(describeSecurityEvent(facts(type))).toBe(text);
   });
@@ -86,9 +92,31 @@ describe("describeSecurityEvent", () => {
     );
   });
 
+  it.each([
+    ["Work laptop", "Named a device “Work laptop”"],
+    ["", "Removed the name of a device"],
+    [null, "Renamed a device"],
+  ])("session renamed to %j", (sessionName, text) => {
+    expect(describeSecurityEvent(facts("session_renamed", { sessionName }))).toBe(text);
+  });
+
   it.each(SECURITY_EVENT_TYPES)("has a sentence for %s", (type) => {
     const text = describeSecurityEvent(facts(type));
     expect(text).not.toBe("");
     expect(text).not.toContain(type);
+  });
+});
+
+describe("describeNewSignIn", () => {
+  it.each([
+    [true, false, "New device"],
+    [false, true, "New country"],
+    [true, true, "New device and country"],
+  ])("newDevice %s, newCountry %s", (newDevice, newCountry, text) => {
+    expect(describeNewSignIn({ newDevice, newCountry })).toBe(text);
+  });
+
+  it("returns null when nothing new", () => {
+    expect(describeNewSignIn({ newDevice: false, newCountry: false })).toBeNull();
   });
 });

@@ -17,6 +17,22 @@ export interface SecurityEventFacts {
   failedStep: string | null;
   /** An organization admin other than the user made the change. */
   byAnotherUser: boolean;
+  /** `name` of a renamed session, as stored: empty when the name was removed. */
+  sessionName: string | null;
+}
+
+/** Flags for what was new about a sign-in, as stored on its session or in its "sign_in" event. */
+export interface NewSignInFlags {
+  newDevice: boolean;
+  newCountry: boolean;
+}
+
+/** Formats what was new about a sign-in, such as "New device", or returns null when nothing was. */
+export function describeNewSignIn(flags: NewSignInFlags): string | null {
+  if (flags.newDevice && flags.newCountry) return "New device and country";
+  if (flags.newDevice) return "New device";
+  if (flags.newCountry) return "New country";
+  return null;
 }
 
 /** Formats an event as a short sentence such as "Role changed from member to admin in Acme". */
@@ -56,6 +72,10 @@ function baseSentence(facts: SecurityEventFacts): string {
       return "Password confirmed";
     case "organization_policy_changed":
       return `Session policy changed in ${organization}`;
+    case "session_reported":
+      return "Reported a sign-in as not yours and signed it out";
+    case "session_renamed":
+      return describeRename(facts.sessionName);
     default:
       return unknownType(facts.type);
   }
@@ -70,6 +90,12 @@ function describeExpiry(reason: string | null): string {
   if (reason === "idle_timeout") return "Session expired after inactivity";
   if (reason === "absolute_timeout") return "Session reached the maximum length";
   return "Session expired";
+}
+
+function describeRename(name: string | null): string {
+  if (name === null) return "Renamed a device";
+  if (name === "") return "Removed the name of a device";
+  return `Named a device “${name}”`;
 }
 
 function isRole(value: string | null): value is OrganizationRole {

@@ -1,6 +1,8 @@
 // Deletes session history older than SESSION_HISTORY_RETENTION_DAYS: sessions that are no
 // longer active and ended before the cutoff, and security events created before it. Both
-// contain IP addresses and user agents, which should not be kept forever.
+// contain IP addresses and user agents, which should not be kept forever. IP addresses go
+// sooner: after IP_RETENTION_DAYS the rows that remain keep their coarse location but lose
+// the address.
 //
 // Usage: npm run db:retention
 //
@@ -19,12 +21,17 @@ import { fileURLToPath } from "node:url";
 import nextEnv from "@next/env";
 
 export const DEFAULT_RETENTION_DAYS = 90;
+export const DEFAULT_IP_RETENTION_DAYS = 30;
 
 const USAGE = `Usage: npm run db:retention
 
 Deletes sessions that ended more than SESSION_HISTORY_RETENTION_DAYS days ago
 (default ${DEFAULT_RETENTION_DAYS}) and security events older than that. Active sessions
 are kept, however old they are.
+
+Then clears the IP address of sessions that ended more than IP_RETENTION_DAYS days
+ago (default ${DEFAULT_IP_RETENTION_DAYS}) and of security events older than that. Their
+location and country stay. Active sessions keep their address.
 
 Database: Postgres at DATABASE_URL when it is set, otherwise the PGlite folder at
 PGLITE_DATA_DIR (default .data/pglite-development, or .data/pglite-production when
@@ -38,14 +45,32 @@ Stop the dev server first when using PGlite: two processes must not open one PGl
  * default, anything else must be a whole number of at least 1.
  */
 export function parseRetentionDays(raw) {
-  if (raw === undefined) return DEFAULT_RETENTION_DAYS;
+  return parseDays("SESSION_HISTORY_RETENTION_DAYS", raw, DEFAULT_RETENTION_DAYS);
+}
+
+/**
+ * Parses IP_RETENTION_DAYS with the rules of lib/env.ts: unset or empty means the default,
+ * anything else must be a whole number of at least 1.
+ */
+export function parseIpRetentionDays(raw) {
+  const value = raw?.trim() === "" ? undefined : raw;
+  return parseDays("IP_RETENTION_DAYS", value, DEFAULT_IP_RETENTION_DAYS);
+}
+
+function parseDays(name, raw, defaultDays) {
+  if (raw === undefined) return defaultDays;
   const days = Number(raw);
   if (raw.trim() === "" || !Number.isSafeInteger(days) || days < 1) {
-    throw new Error(
-      `Invalid SESSION_HISTORY_RETENTION_DAYS "${raw}". Set it to a whole number of days, 1 or more.`,
-    );
+    throw new Error(`Invalid ${name} "${raw}". Set it to a whole number of days, 1 or more.`);
   }
   return days;
+}
+
+// The number goes into the SQL text, so it is checked here, not only by the parsers.
+function requireDays(name, days) {
+  if (!Number.isSafeInteger(days) || days < 1) {
+    throw new Error(`Invalid ${name} ${days}. It must be a whole number, 1 or more.`);
+  }
 }
 
 /**
@@ -53,12 +78,7 @@ export function parseRetentionDays(raw) {
  * it deleted. `query` runs one SQL statement and resolves to its rows.
  */
 export async function deleteExpiredHistory(query, retentionDays) {
-  // The number goes into the SQL text, so it is checked here, not only by parseRetentionDays.
-  if (!Number.isSafeInteger(retentionDays) || retentionDays < 1) {
-    throw new Error(
-      `Invalid retentionDays ${retentionDays}. It must be a whole number, 1 or more.`,
-    );
-  }
+  requireDays("retentionDays", retentionDays);
   const cutoff = `now() - make_interval(days => ${retentionDays})`;
 
   const [events] = await query(
@@ -76,6 +96,35 @@ export async function deleteExpiredHistory(query, retentionDays) {
   return { sessions: Number(sessions.count), securityEvents: Number(events.count) };
 }
 
+/**
+ * Sets the IP address to null on sessions that ended more than `ipRetentionDays` days ago and
+ * on security events older than that, and returns how many rows of each kind it changed.
+ * `query` runs one SQL statement and resolves to its rows.
+ */
+export async function clearExpiredIps(query, ipRetentionDays) {
+  requireDays("ipRetentionDays", ipRetentionDays);
+  const cutoff = `now() - make_interval(days => ${ipRetentionDays})`;
+
+  // status = 'active' guarantees ended_at is null, so active sessions keep their address.
+  const [sessions] = await query(
+    `with cleared as (
+       update sessions set ip = null
+       where status <> 'active' and ended_at < ${cutoff} and ip is not null
+       returning 1
+     )
+     select count(*)::integer as count from cleared`,
+  );
+  const [events] = await query(
+    `with cleared as (
+       update security_events set ip = null
+       where created_at < ${cutoff} and ip is not null
+       returning 1
+     )
+     select count(*)::integer as count from cleared`,
+  );
+  return { sessions: Number(sessions.count), securityEvents: Number(events.count) };
+}
+
 /** Describes the result in one line, for the terminal. */
 export function formatResult(result, retentionDays) {
   const sessions = result.sessions === 1 ? "session" : "sessions";
@@ -83,6 +132,16 @@ export function formatResult(result, retentionDays) {
   return (
     `Deleted ${result.sessions} ended ${sessions} and ${result.securityEvents} security ` +
     `${events} older than ${retentionDays} days.`
+  );
+}
+
+/** Describes the result of clearExpiredIps in one line, for the terminal. */
+export function formatIpResult(result, ipRetentionDays) {
+  const sessions = result.sessions === 1 ? "session" : "sessions";
+  const events = result.securityEvents === 1 ? "event" : "events";
+  return (
+    `Cleared the IP address of ${result.sessions} ended ${sessions} and ` +
+    `${result.securityEvents} security ${events} older than ${ipRetentionDays} days.`
   );
 }
 
@@ -183,13 +242,17 @@ async function main(args) {
   // The same files `next dev` reads, or `next start` when NODE_ENV is production.
   nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== "production");
   const retentionDays = parseRetentionDays(process.env.SESSION_HISTORY_RETENTION_DAYS);
+  const ipRetentionDays = parseIpRetentionDays(process.env.IP_RETENTION_DAYS);
   const database = await openDatabase(process.env);
   try {
-    const result = await database.transaction(async (query) => {
+    const { deleted, cleared } = await database.transaction(async (query) => {
       await requireTables(query);
-      return deleteExpiredHistory(query, retentionDays);
+      const deleted = await deleteExpiredHistory(query, retentionDays);
+      const cleared = await clearExpiredIps(query, ipRetentionDays);
+      return { deleted, cleared };
     });
-    console.log(`${database.description}: ${formatResult(result, retentionDays)}`);
+    console.log(`${database.description}: ${formatResult(deleted, retentionDays)}`);
+    console.log(`${database.description}: ${formatIpResult(cleared, ipRetentionDays)}`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -12,9 +12,13 @@ import { openDatabase, type Database } from "../lib/db/client";
 import { securityEvents, sessions, users } from "../lib/db/schema";
 import { setupTestDatabase, uniqueEmail } from "../lib/db/test-database";
 import {
+  clearExpiredIps,
+  DEFAULT_IP_RETENTION_DAYS,
   DEFAULT_RETENTION_DAYS,
   deleteExpiredHistory,
+  formatIpResult,
   formatResult,
+  parseIpRetentionDays,
   parseRetentionDays,
   type QueryRows,
 } from "./retention.mjs";
@@ -139,6 +143,105 @@ async function expectRetained(db: Database, history: History) {
   expect(orphaned?.sessionId).toBeNull();
 }
 
+/** Ids of the fixture rows, grouped by whether retention must clear their IP address. */
+interface IpHistory {
+  clearedSessions: string[];
+  keptSessions: string[];
+  clearedEvents: string[];
+  keptEvents: string[];
+}
+
+const FIXTURE_IP = "198.51.100.4";
+
+/**
+ * Inserts one user's sessions and events, all with an IP address and a location, with ages
+ * set around the cutoff of `ipRetentionDays`, and active sessions far past it.
+ */
+async function insertIpHistory(db: Database, ipRetentionDays: number): Promise<IpHistory> {
+  const pastCutoff = (days: number) => daysAgo(ipRetentionDays + days);
+  const [user] = await db
+    .insert(users)
+    .values({ email: uniqueEmail("ip-retention"), displayName: "Ip", passwordHash: "unused" })
+    .returning({ id: users.id });
+  if (!user) throw new Error("inserting the user returned no row");
+
+  const insertSession = async (values: Partial<typeof sessions.$inferInsert>) => {
+    const [row] = await db
+      .insert(sessions)
+      .values({
+        userId: user.id,
+        secretHash: randomUUID(),
+        ip: FIXTURE_IP,
+        location: "Germany",
+        countryCode: "DE",
+        ...values,
+      })
+      .returning({ id: sessions.id });
+    if (!row) throw new Error("inserting a session returned no row");
+    return row.id;
+  };
+  const endedAt = (endedAt: Date) => ({
+    status: "ended" as const,
+    endReason: "signed_out" as const,
+    createdAt: new Date(endedAt.getTime() - DAY_MS),
+    lastActiveAt: endedAt,
+    endedAt,
+  });
+
+  const endedPast = await insertSession(endedAt(pastCutoff(1)));
+  const endedShort = await insertSession(endedAt(pastCutoff(-1)));
+  const activeAncient = await insertSession({
+    createdAt: pastCutoff(60),
+    lastActiveAt: pastCutoff(50),
+  });
+
+  const insertEvent = async (createdAt: Date) => {
+    const [row] = await db
+      .insert(securityEvents)
+      .values({ type: "sign_in", userId: user.id, ip: FIXTURE_IP, createdAt })
+      .returning({ id: securityEvents.id });
+    if (!row) throw new Error("inserting an event returned no row");
+    return row.id;
+  };
+  const eventPast = await insertEvent(pastCutoff(1));
+  const eventShort = await insertEvent(pastCutoff(-1));
+
+  return {
+    clearedSessions: [endedPast],
+    keptSessions: [endedShort, activeAncient],
+    clearedEvents: [eventPast],
+    keptEvents: [eventShort],
+  };
+}
+
+/** Checks which fixture rows lost their IP address, and that every location stayed. */
+async function expectIpsCleared(db: Database, history: IpHistory) {
+  const sessionRows = await db
+    .select({
+      id: sessions.id,
+      ip: sessions.ip,
+      location: sessions.location,
+      countryCode: sessions.countryCode,
+    })
+    .from(sessions)
+    .where(inArray(sessions.id, [...history.clearedSessions, ...history.keptSessions]));
+  const sessionIps = Object.fromEntries(sessionRows.map((row) => [row.id, row.ip]));
+  for (const id of history.clearedSessions) expect(sessionIps[id]).toBeNull();
+  for (const id of history.keptSessions) expect(sessionIps[id]).toBe(FIXTURE_IP);
+  for (const row of sessionRows) {
+    expect(row.location).toBe("Germany");
+    expect(row.countryCode).toBe("DE");
+  }
+
+  const eventRows = await db
+    .select({ id: securityEvents.id, ip: securityEvents.ip })
+    .from(securityEvents)
+    .where(inArray(securityEvents.id, [...history.clearedEvents, ...history.keptEvents]));
+  const eventIps = Object.fromEntries(eventRows.map((row) => [row.id, row.ip]));
+  for (const id of history.clearedEvents) expect(eventIps[id]).toBeNull();
+  for (const id of history.keptEvents) expect(eventIps[id]).toBe(FIXTURE_IP);
+}
+
 class RollBack extends Error {}
 
 /** Runs `work` in a transaction that always rolls back, so its rows never reach other tests. */
@@ -170,6 +273,38 @@ describe("parseRetentionDays", () => {
   it.each(["", " ", "0", "-5", "1.5", "ninety", "90 days"])("rejects %j", (raw) => {
     expect(() => parseRetentionDays(raw)).toThrow(
       /^Invalid SESSION_HISTORY_RETENTION_DAYS ".*"\. Set it to a whole number/,
+    );
+  });
+});
+
+describe("parseIpRetentionDays", () => {
+  it.each([undefined, "", "  "])("defaults to 30 days for %j", (raw) => {
+    expect(parseIpRetentionDays(raw)).toBe(30);
+    expect(DEFAULT_IP_RETENTION_DAYS).toBe(30);
+  });
+
+  it.each([
+    ["1", 1],
+    ["7", 7],
+    ["365", 365],
+  ])("accepts %j", (raw, days) => {
+    expect(parseIpRetentionDays(raw)).toBe(days);
+  });
+
+  it.each(["0", "-5", "1.5", "thirty", "30 days"])("rejects %j", (raw) => {
+    expect(() => parseIpRetentionDays(raw)).toThrow(
+      /^Invalid IP_RETENTION_DAYS ".*"\. Set it to a whole number/,
+    );
+  });
+});
+
+describe("formatIpResult", () => {
+  it("counts rows of each kind", () => {
+    expect(formatIpResult({ sessions: 2, securityEvents: 5 }, 30)).toBe(
+      "Cleared the IP address of 2 ended sessions and 5 security events older than 30 days.",
+    );
+    expect(formatIpResult({ sessions: 1, securityEvents: 1 }, 7)).toBe(
+      "Cleared the IP address of 1 ended session and 1 security event older than 7 days.",
     );
   });
 });
@@ -232,6 +367,45 @@ describe("deleteExpiredHistory", () => {
   });
 });
 
+describe("clearExpiredIps", () => {
+  it("clears old addresses, keeps locations", async () => {
+    await inRolledBackTransaction(async (tx) => {
+      const history = await insertIpHistory(tx, 30);
+
+      const result = await clearExpiredIps(queryThrough(tx), 30);
+
+      // A shared Postgres database may hold other tests' old rows, as above.
+      if (database.driver === "pglite") {
+        expect(result).toEqual({ sessions: 1, securityEvents: 1 });
+      } else {
+        expect(result.sessions).toBeGreaterThanOrEqual(1);
+        expect(result.securityEvents).toBeGreaterThanOrEqual(1);
+      }
+      await expectIpsCleared(tx, history);
+    });
+  });
+
+  it("counts each row once", async () => {
+    await inRolledBackTransaction(async (tx) => {
+      await insertIpHistory(tx, 30);
+      await clearExpiredIps(queryThrough(tx), 30);
+
+      const again = await clearExpiredIps(queryThrough(tx), 30);
+
+      expect(again).toEqual({ sessions: 0, securityEvents: 0 });
+    });
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, "30"])("rejects %j days before querying", async (days) => {
+    const query = vi.fn<QueryRows>(async () => []);
+
+    await expect(clearExpiredIps(query, days as number)).rejects.toThrow(
+      /^Invalid ipRetentionDays/,
+    );
+    expect(query).not.toHaveBeenCalled();
+  });
+});
+
 /** Runs the command in a folder with no .env files, so only `env` configures it. */
 function runRetention(env: Record<string, string>, args: string[] = []) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
@@ -263,6 +437,7 @@ describe("db:retention command", () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain("SESSION_HISTORY_RETENTION_DAYS");
+    expect(stdout).toContain("IP_RETENTION_DAYS");
     expect(stdout).toContain("Stop the dev server first");
   });
 
@@ -306,15 +481,28 @@ describe("db:retention command", () => {
     expect(stderr).toContain('Invalid SESSION_HISTORY_RETENTION_DAYS "0".');
   });
 
+  it("rejects an invalid IP retention period", async () => {
+    const { code, stderr } = await runRetention({
+      PGLITE_DATA_DIR: path.join(workDir, "unused"),
+      IP_RETENTION_DAYS: "0",
+    });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid IP_RETENTION_DAYS "0".');
+  });
+
   it("deletes old history from PGlite", { timeout: 90_000 }, async () => {
     const dataDir = path.join(workDir, "pglite");
     const seeding = await openDatabase({ pgliteDataDir: dataDir });
     const history = await insertHistory(seeding.db, 30);
+    // Every row of this second history is younger than 30 days, so deletion leaves it all.
+    const ipHistory = await insertIpHistory(seeding.db, 10);
     await seeding.close();
 
     const { code, stdout, stderr } = await runRetention({
       PGLITE_DATA_DIR: dataDir,
       SESSION_HISTORY_RETENTION_DAYS: "30",
+      IP_RETENTION_DAYS: "10",
     });
 
     expect(stderr).toBe("");
@@ -322,15 +510,21 @@ describe("db:retention command", () => {
     expect(stdout).toContain(
       `PGlite at ${dataDir}: Deleted 3 ended sessions and 2 security events older than 30 days.`,
     );
+    // The first history's sessions have no address; its event from 29 days ago does, and
+    // is counted with the second history's old session and event.
+    expect(stdout).toContain(
+      `PGlite at ${dataDir}: Cleared the IP address of 1 ended session and 2 security events older than 10 days.`,
+    );
     const checking = await openDatabase({ pgliteDataDir: dataDir });
     try {
       await expectRetained(checking.db, history);
+      await expectIpsCleared(checking.db, ipHistory);
     } finally {
       await checking.close();
     }
   });
 
-  // Only against a server: a century-long period leaves other tests' history alone.
+  // Only against a server: century-long periods leave other tests' history alone.
   it.runIf(process.env.DATABASE_URL)("deletes old history from Postgres", async () => {
     const centuryDays = 36_500;
     const history = await insertHistory(database.db, centuryDays);
@@ -338,11 +532,13 @@ describe("db:retention command", () => {
     const { code, stdout, stderr } = await runRetention({
       DATABASE_URL: process.env.DATABASE_URL ?? "",
       SESSION_HISTORY_RETENTION_DAYS: String(centuryDays),
+      IP_RETENTION_DAYS: String(centuryDays),
     });
 
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Postgres at DATABASE_URL: Deleted \d+ ended sessions and \d+/m);
+    expect(stdout).toMatch(/^Postgres at DATABASE_URL: Cleared the IP address of \d+ ended/m);
     await expectRetained(database.db, history);
   });
 });

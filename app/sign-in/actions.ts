@@ -1,12 +1,16 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 
 import { signIn } from "@/lib/auth/accounts";
 import { fieldErrorsOf, signInSchema, type FieldErrors, type SignInInput } from "@/lib/auth/forms";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { startBrowserSession } from "@/lib/auth/server";
+import { sendNewSignInAlert } from "@/lib/auth/sign-in-alerts";
+import { appOrigin } from "@/lib/app-origin";
 import { getDb } from "@/lib/db/client";
+import { configuredNotifier } from "@/lib/notify/configured";
 
 import { formRequestContext } from "./form-request-context";
 
@@ -26,9 +30,16 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   const parsed = signInSchema.safeParse({ email, password: String(form.get("password") ?? "") });
   if (!parsed.success) return { email, fieldErrors: fieldErrorsOf(parsed.error) };
 
-  const result = await signIn(await getDb(), parsed.data, await formRequestContext(form));
+  const db = await getDb();
+  const result = await signIn(db, parsed.data, await formRequestContext(form));
   if (!result.ok) return { email, error: CREDENTIALS_REJECTED };
 
   await startBrowserSession(result.session);
+  const { alert } = result.session;
+  if (alert) {
+    // Sent after the response so that a slow mail service never delays the sign-in.
+    const origin = await appOrigin();
+    after(() => sendNewSignInAlert(db, configuredNotifier(), alert, origin));
+  }
   redirect(safeReturnPath(String(form.get("return_to") ?? "")));
 }

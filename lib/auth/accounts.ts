@@ -4,6 +4,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 
 import type { Database } from "../db/client";
 import { memberships, organizations, sessions, users } from "../db/schema";
+import { maskIp } from "../device/ip-mask";
 import type { RequestContext } from "../device/request-context";
 import { log } from "../log";
 import { recordSecurityEvent } from "../security-events";
@@ -77,13 +78,16 @@ export async function signIn(
   if (!user) {
     await verifyAgainstDummyHash(input.password);
     await recordSecurityEvent(db, { type: "sign_in_failed", userId: null, context });
-    log.info({ reason: "unknown_email" }, "sign-in failed");
+    log.info({ reason: "unknown_email", ip: maskIp(context.ip) }, "sign-in failed");
     return { ok: false };
   }
 
   if (!(await verifyPassword(user.passwordHash, input.password))) {
     await recordSecurityEvent(db, { type: "sign_in_failed", userId: user.id, context });
-    log.info({ userId: user.id, reason: "wrong_password" }, "sign-in failed");
+    log.info(
+      { userId: user.id, reason: "wrong_password", ip: maskIp(context.ip) },
+      "sign-in failed",
+    );
     return { ok: false };
   }
 
@@ -99,11 +103,30 @@ export async function signIn(
       userId: user.id,
       sessionId: created.subject.sessionId,
       context,
+      detail: newSignInDetail(created),
     });
     return created;
   });
-  log.info({ userId: user.id, sessionId: session.subject.sessionId }, "signed in");
+  log.info(
+    {
+      userId: user.id,
+      sessionId: session.subject.sessionId,
+      ip: maskIp(context.ip),
+      newDevice: session.alert?.newDevice ?? false,
+      newCountry: session.alert?.newCountry ?? false,
+    },
+    "signed in",
+  );
   return { ok: true, session };
+}
+
+// The devices page marks these sign-ins "New"; a key is present only when it is true.
+function newSignInDetail(session: CreatedSession): Record<string, string> | undefined {
+  if (!session.alert) return undefined;
+  const detail: Record<string, string> = {};
+  if (session.alert.newDevice) detail.newDevice = "true";
+  if (session.alert.newCountry) detail.newCountry = "true";
+  return detail;
 }
 
 // Drizzle 0.45 wraps driver errors; the Postgres error code sits on the error or its cause.

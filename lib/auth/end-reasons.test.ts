@@ -12,6 +12,7 @@ describe("SESSION_END_REASON_TEXT", () => {
     ["absolute_timeout", "Reached the maximum session length"],
     ["password_changed", "Password changed"],
     ["removed_from_organization", "Removed from the organization"],
+    ["reported_by_user", "You reported this sign-in as not yours"],
   ] as const)("describes %s", (reason, text) => {
     expect(SESSION_END_REASON_TEXT[reason]).toBe(text);
   });

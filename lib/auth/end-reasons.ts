@@ -12,4 +12,5 @@ export const SESSION_END_REASON_TEXT: Readonly<Record<SessionEndReason, string>>
   absolute_timeout: "Reached the maximum session length",
   password_changed: "Password changed",
   removed_from_organization: "Removed from the organization",
+  reported_by_user: "You reported this sign-in as not yours",
 };

@@ -3,10 +3,11 @@ import "server-only";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 
 import type { Database } from "../db/client";
-import { sessions, type OrganizationRole, type SessionEndReason } from "../db/schema";
-import { describeLocation } from "../device/location";
+import { sessions, users, type OrganizationRole, type SessionEndReason } from "../db/schema";
+import { deviceKeyOf } from "../device/device-key";
+import { locateClient } from "../device/location";
 import type { RequestContext } from "../device/request-context";
-import { parseUserAgent } from "../device/user-agent";
+import { describeDevice, parseUserAgent } from "../device/user-agent";
 import { generateSessionSecret, hashSessionSecret } from "./secret";
 import { secondsUntil, sessionLimitExpressions } from "./session-limits-sql";
 import type { ExpiryReason, SessionLimits } from "./session-policy";
@@ -25,6 +26,25 @@ export interface CreatedSession {
   subject: TokenSubject;
   /** The cookie secret. Returned once, to be set in the cookie, and never stored. */
   secret: string;
+  /** Present when the sign-in came from a device or country new for this user. */
+  alert?: NewSignInAlert;
+}
+
+/** What a new sign-in alert needs; the caller sends it after the transaction commits. */
+export interface NewSignInAlert {
+  userId: string;
+  sessionId: string;
+  /** Device label such as "Firefox on Windows". */
+  device: string;
+  location: string;
+  signedInAt: Date;
+  newDevice: boolean;
+  newCountry: boolean;
+  /**
+   * One-time secret for the alert's "This wasn't me" link. Only its hash is stored, so it
+   * exists only in this value and in the message sent to the user.
+   */
+  reportSecret: string;
 }
 
 export interface ActiveOrganization {
@@ -32,7 +52,12 @@ export interface ActiveOrganization {
   role: OrganizationRole;
 }
 
-/** Creates the session row for a sign-in that has just verified the password. */
+/**
+ * Creates the session row for a sign-in that has just verified the password. The sign-in is
+ * new when the user has earlier sessions (ended ones included) and none from this device key,
+ * or none from this country. Only sessions still in the history count, so after
+ * SESSION_HISTORY_RETENTION_DAYS without a sign-in every device counts as new again.
+ */
 export async function createSession(
   db: Database,
   userId: string,
@@ -41,7 +66,14 @@ export async function createSession(
 ): Promise<CreatedSession> {
   const secret = generateSessionSecret();
   const device = parseUserAgent(context.userAgent, context);
-  const [subject] = await db
+  const deviceKey = deviceKeyOf(device);
+  const location = await locateClient(context);
+  const history = await readSignInHistory(db, userId, deviceKey, location.countryCode);
+  const newDevice = history.hasSessions && !history.knownDevice;
+  const newCountry = history.hasSessions && location.countryCode !== null && !history.knownCountry;
+  const reportSecret = newDevice || newCountry ? generateSessionSecret() : null;
+
+  const [row] = await db
     .insert(sessions)
     .values({
       userId,
@@ -50,14 +82,57 @@ export async function createSession(
       browser: device.browser,
       os: device.os,
       deviceType: device.deviceType,
+      deviceKey,
       ip: context.ip,
-      location: describeLocation(context.ip),
+      location: location.label,
+      countryCode: location.countryCode,
+      newDevice,
+      newCountry,
+      reportSecretHash: reportSecret ? hashSessionSecret(reportSecret) : null,
       activeOrganizationId: organization?.organizationId ?? null,
       activeRole: organization?.role ?? null,
     })
-    .returning(tokenSubjectColumns);
-  if (!subject) throw new Error("Inserting the session row returned no row.");
-  return { subject, secret };
+    .returning({ ...tokenSubjectColumns, createdAt: sessions.createdAt });
+  if (!row) throw new Error("Inserting the session row returned no row.");
+
+  const { createdAt, ...subject } = row;
+  if (!reportSecret) return { subject, secret };
+  const alert: NewSignInAlert = {
+    userId,
+    sessionId: subject.sessionId,
+    device: describeDevice(device),
+    location: location.label,
+    signedInAt: createdAt,
+    newDevice,
+    newCountry,
+    reportSecret,
+  };
+  return { subject, secret, alert };
+}
+
+// One round trip; each EXISTS stops at the first match on the (user_id, device_key) index or
+// the user's rows.
+async function readSignInHistory(
+  db: Database,
+  userId: string,
+  deviceKey: string,
+  countryCode: string | null,
+): Promise<{ hasSessions: boolean; knownDevice: boolean; knownCountry: boolean }> {
+  const mine = sql`select 1 from ${sessions} where ${sessions.userId} = ${userId}`;
+  // Selected from the user's own row so that the statement returns exactly one row.
+  const [row] = await db
+    .select({
+      hasSessions: sql<boolean>`exists(${mine})`,
+      knownDevice: sql<boolean>`exists(${mine} and ${sessions.deviceKey} = ${deviceKey})`,
+      knownCountry: sql<boolean>`exists(${mine} and ${sessions.countryCode} = ${countryCode})`,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  return {
+    hasSessions: row?.hasSessions === true,
+    knownDevice: row?.knownDevice === true,
+    knownCountry: row?.knownCountry === true,
+  };
 }
 
 export interface RefreshOptions {

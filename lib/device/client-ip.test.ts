@@ -16,6 +16,22 @@ describe("clientIpFromForwardedFor", () => {
     expect(clientIpFromForwardedFor(header, hops)).toBe(expected);
   });
 
+  it.each([
+    // A forged loopback or private entry would otherwise read as "Local network".
+    [0, "::1, 203.0.113.7", "203.0.113.7"],
+    [1, "10.0.0.5, 2001:DB8::7", "2001:db8::7"],
+    [1, "127.0.0.1, ::FFFF:198.51.100.4", "198.51.100.4"],
+    [2, `${FORGED}, [2001:db8:0:0::7]:51234, 2001:db8:ffff::2`, "2001:db8::7"],
+  ])("ignores forged entry before IPv6 at hops %i", (hops, header, expected) => {
+    expect(clientIpFromForwardedFor(header, hops)).toBe(expected);
+  });
+
+  it("reads single entry at every hop count", () => {
+    for (const hops of [0, 1, 2]) {
+      expect(clientIpFromForwardedFor("203.0.113.7", hops)).toBe("203.0.113.7");
+    }
+  });
+
   it("ignores several forged entries", () => {
     const header = `${FORGED}, 7.7.7.7, 8.8.8.8, 198.51.100.4, 10.0.0.2`;
 
@@ -63,6 +79,9 @@ describe("normalizeIp", () => {
     ["[2001:db8::1]", "2001:db8::1"],
     ["[2001:db8::1]:443", "2001:db8::1"],
     ["fe80::1%eth0", "fe80::1"],
+    ["FE80::1%ETH0", "fe80::1"],
+    ["[2001:DB8:0:0:0:0:0:1]:443", "2001:db8::1"],
+    ["2001:db8:0000:0000:0000:0000:0000:0000", "2001:db8::"],
     ["[fe80::1%25eth0]:8080", "fe80::1"],
     ["::1", "::1"],
   ])("normalizes %j", (raw, expected) => {

@@ -41,6 +41,46 @@ describe("readRequestContext", () => {
     expect(readRequestContext(headers, 1).userAgent).toHaveLength(512);
   });
 
+  it("reads Vercel location headers", () => {
+    const headers = new Headers({
+      "x-vercel-ip-country": "DE",
+      "x-vercel-ip-country-region": "BY",
+      "x-vercel-ip-city": "M%C3%BCnchen",
+    });
+
+    expect(readRequestContext(headers, 1).geoHeaders).toEqual({
+      vercelCountry: "DE",
+      vercelRegion: "BY",
+      vercelCity: "M%C3%BCnchen",
+    });
+  });
+
+  it("reads Cloudflare location headers", () => {
+    const headers = new Headers({
+      "cf-ipcountry": "US",
+      "cf-ipcity": "Austin",
+      "cf-region": "Texas",
+    });
+
+    expect(readRequestContext(headers, 1).geoHeaders).toEqual({
+      cloudflareCountry: "US",
+      cloudflareCity: "Austin",
+      cloudflareRegion: "Texas",
+    });
+  });
+
+  it("skips blank location headers", () => {
+    const headers = new Headers({ "cf-ipcountry": "  ", "x-vercel-ip-city": "" });
+
+    expect(readRequestContext(headers, 1)).not.toHaveProperty("geoHeaders");
+  });
+
+  it("truncates long location header", () => {
+    const headers = new Headers({ "cf-ipcountry": "DE", "cf-ipcity": "x".repeat(2_000) });
+
+    expect(readRequestContext(headers, 1).geoHeaders?.cloudflareCity).toHaveLength(256);
+  });
+
   it("leaves touch points unknown", () => {
     expect(readRequestContext(new Headers(), 1).maxTouchPoints).toBeUndefined();
   });

@@ -14,7 +14,38 @@ export interface RequestContext {
    * when unknown, as on every request other than those form posts.
    */
   maxTouchPoints?: number | null;
+  /** Location headers that a hosting platform adds, present only when the request had any. */
+  geoHeaders?: GeoHeaders;
 }
+
+/**
+ * Location headers set by Vercel (`x-vercel-ip-*`) or Cloudflare (`cf-*`), as received and
+ * cut to a maximum length. Any client can send them, so they are read only when
+ * LOCATION_SOURCE names the platform that sets them.
+ */
+export interface GeoHeaders {
+  vercelCountry?: string;
+  /** ISO 3166-2 subdivision code. */
+  vercelRegion?: string;
+  /** URL-encoded, as Vercel sends it. */
+  vercelCity?: string;
+  cloudflareCountry?: string;
+  cloudflareCity?: string;
+  cloudflareRegion?: string;
+}
+
+const GEO_HEADER_NAMES = {
+  vercelCountry: "x-vercel-ip-country",
+  vercelRegion: "x-vercel-ip-country-region",
+  vercelCity: "x-vercel-ip-city",
+  cloudflareCountry: "cf-ipcountry",
+  cloudflareCity: "cf-ipcity",
+  cloudflareRegion: "cf-region",
+} as const satisfies Record<keyof GeoHeaders, string>;
+
+// Room for a place name of about 28 characters even when each one is percent-encoded UTF-8,
+// which takes 9 characters for most CJK characters.
+const MAX_GEO_HEADER_LENGTH = 256;
 
 export interface HeaderReader {
   get(name: string): string | null;
@@ -34,7 +65,22 @@ export function readRequestContext(
   };
   const clientHints = readClientHints(headers);
   if (clientHints) context.clientHints = clientHints;
+  const geoHeaders = readGeoHeaders(headers);
+  if (geoHeaders) context.geoHeaders = geoHeaders;
   return context;
+}
+
+/** Returns the platform location headers that are present and not blank, or undefined. */
+function readGeoHeaders(headers: HeaderReader): GeoHeaders | undefined {
+  const geoHeaders: GeoHeaders = {};
+  let found = false;
+  for (const [key, name] of Object.entries(GEO_HEADER_NAMES)) {
+    const value = headers.get(name)?.trim();
+    if (!value) continue;
+    geoHeaders[key as keyof GeoHeaders] = value.slice(0, MAX_GEO_HEADER_LENGTH);
+    found = true;
+  }
+  return found ? geoHeaders : undefined;
 }
 
 /**

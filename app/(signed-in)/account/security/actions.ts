@@ -3,10 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
+import { renameSession } from "@/lib/auth/devices";
 import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
 import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
 import { isRecentlyVerified } from "@/lib/auth/step-up";
-import { getDb } from "@/lib/db/client";
+import type { TokenSubject } from "@/lib/auth/token";
+import { getDb, type Database } from "@/lib/db/client";
+import type { RequestContext } from "@/lib/device/request-context";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { recordSecurityEvent } from "@/lib/security-events";
@@ -19,6 +22,42 @@ export interface DeviceActionState {
 }
 
 const sessionIdSchema = z.uuid();
+// A device group rarely has more than a few sessions, so this leaves room and still bounds the
+// work of one request.
+const MAX_SESSIONS_PER_REQUEST = 50;
+const sessionIdsSchema = z.array(sessionIdSchema).min(1).max(MAX_SESSIONS_PER_REQUEST);
+
+/**
+ * Revokes one of the caller's other sessions and records the event. Returns false, changing
+ * nothing, when the target is not an active session of the caller or is the caller's own.
+ */
+async function revokeOne(
+  db: Database,
+  caller: TokenSubject,
+  targetSessionId: string,
+  context: RequestContext,
+): Promise<boolean> {
+  const revoked = await revokeSession(db, {
+    userId: caller.userId,
+    currentSessionId: caller.sessionId,
+    targetSessionId,
+    reason: "revoked_by_user",
+  });
+  if (!revoked) return false;
+
+  await recordSecurityEvent(db, {
+    type: "session_revoked",
+    userId: caller.userId,
+    sessionId: targetSessionId,
+    context,
+    detail: { revokedBy: caller.sessionId },
+  });
+  log.info(
+    { userId: caller.userId, sessionId: targetSessionId, by: caller.sessionId },
+    "session revoked",
+  );
+  return true;
+}
 
 /** Signs another device of the caller out. The caller's own session row is re-read first. */
 export async function revokeSessionAction(
@@ -33,29 +72,77 @@ export async function revokeSessionAction(
   if (!target.success) return notFound;
 
   const db = await getDb();
-  const revoked = await revokeSession(db, {
-    userId: session.userId,
-    currentSessionId: session.sessionId,
-    targetSessionId: target.data,
-    reason: "revoked_by_user",
-  });
-  if (!revoked) return notFound;
-
-  await recordSecurityEvent(db, {
-    type: "session_revoked",
-    userId: session.userId,
-    sessionId: target.data,
-    context: await currentRequestContext(),
-    detail: { revokedBy: session.sessionId },
-  });
-  log.info(
-    { userId: session.userId, sessionId: target.data, by: session.sessionId },
-    "session revoked",
-  );
+  if (!(await revokeOne(db, session, target.data, await currentRequestContext()))) {
+    return notFound;
+  }
   revalidatePath("/account/security");
   const seconds = getEnv().tokenTtlSeconds;
   return {
     message: `The device was signed out. It loses access within ${seconds} seconds, when its current token expires.`,
+  };
+}
+
+/**
+ * Signs out several sessions of the caller at once, such as the sessions of one device group,
+ * and skips the caller's own session. Like a single revoke, it needs no recent password check,
+ * because it signs out only sessions that the page showed as one device.
+ */
+export async function revokeSessionsAction(
+  _previous: DeviceActionState,
+  form: FormData,
+): Promise<DeviceActionState> {
+  const session = await requireActiveSession();
+  const targets = sessionIdsSchema.safeParse(form.getAll("sessionId"));
+  const notFound = { error: "Those sessions are not signed in any more." };
+  if (!targets.success) return notFound;
+
+  const db = await getDb();
+  const context = await currentRequestContext();
+  let revokedCount = 0;
+  for (const targetSessionId of new Set(targets.data)) {
+    if (await revokeOne(db, session, targetSessionId, context)) revokedCount += 1;
+  }
+  if (revokedCount === 0) return notFound;
+
+  revalidatePath("/account/security");
+  const seconds = getEnv().tokenTtlSeconds;
+  const sessions = revokedCount === 1 ? "1 session" : `${revokedCount} sessions`;
+  return {
+    message: `Signed out ${sessions}. Each loses access within ${seconds} seconds, when its current token expires.`,
+  };
+}
+
+/**
+ * Sets the name of one of the caller's active sessions, or removes it when the name is empty.
+ * The caller's own session row is re-read first, and only the caller's sessions can be named.
+ */
+export async function renameSessionAction(
+  _previous: DeviceActionState,
+  form: FormData,
+): Promise<DeviceActionState> {
+  const session = await requireActiveSession();
+  const notFound = { error: "That device is not signed in any more." };
+  const target = sessionIdSchema.safeParse(form.get("sessionId"));
+  const name = form.get("name");
+  if (!target.success) return notFound;
+  if (typeof name !== "string") return { error: "Enter a name, or leave it empty to remove it." };
+
+  const result = await renameSession(await getDb(), {
+    userId: session.userId,
+    sessionId: target.data,
+    name,
+    context: await currentRequestContext(),
+  });
+  if (!result.ok) return result.error === "invalid_name" ? { error: result.message } : notFound;
+  if (!result.changed) return {};
+
+  log.info({ userId: session.userId, sessionId: target.data }, "session renamed");
+  revalidatePath("/account/security");
+  return {
+    message:
+      result.name === null
+        ? "The device name was removed."
+        : `The device is now named “${result.name}”.`,
   };
 }
 

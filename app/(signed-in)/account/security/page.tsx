@@ -1,25 +1,18 @@
 import type { Metadata } from "next";
 
-import { DeviceIcon } from "@/components/device-icon";
-import { LocalTime, RelativeTime } from "@/components/relative-time";
-import { SignOutButton } from "@/components/sign-out-button";
-import { card } from "@/components/ui";
+import { MAX_SESSION_NAME_LENGTH, listDevices } from "@/lib/auth/devices";
 import { listRecentSignOuts } from "@/lib/auth/history";
 import { requireAuth } from "@/lib/auth/server";
-import { expireIdleSessions, listActiveSessions, type DeviceSession } from "@/lib/auth/sessions";
+import { expireIdleSessions } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
-import { UNKNOWN_LOCATION } from "@/lib/device/location";
-import { describeDevice } from "@/lib/device/user-agent";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { listSecurityActivity } from "@/lib/security-activity";
 import { findUserProfile } from "@/lib/users";
 
-import {
-  DeviceActionFeedback,
-  RevokeOtherSessionsButton,
-  RevokeSessionButton,
-} from "./device-actions";
+import { DeviceActionFeedback, RevokeOtherSessionsButton } from "./device-actions";
+import { DeviceList } from "./device-list";
+import { LocationAttribution } from "./location-attribution";
 import { SecurityActivityList } from "./security-activity-list";
 import { SignOutHistory } from "./sign-out-history";
 
@@ -38,9 +31,9 @@ export default async function SecurityPage() {
   if (expiredIds.length > 0) {
     log.info({ userId: claims.sub, sessionIds: expiredIds }, "sessions past their limits expired");
   }
-  const [profile, sessions, signOuts, activity] = await Promise.all([
+  const [profile, devices, signOuts, activity] = await Promise.all([
     findUserProfile(db, claims.sub),
-    listActiveSessions(db, claims.sub),
+    listDevices(db, claims.sub),
     listRecentSignOuts(db, claims.sub),
     listSecurityActivity(db, claims.sub),
   ]);
@@ -48,11 +41,7 @@ export default async function SecurityPage() {
   // value goes to the client, so hydration renders the same relative times.
   // eslint-disable-next-line react-hooks/purity
   const serverNow = Date.now();
-  // The current device first, then the most recently active.
-  const ordered = [
-    ...sessions.filter((session) => session.id === claims.sid),
-    ...sessions.filter((session) => session.id !== claims.sid),
-  ];
+  const sessionCount = devices.reduce((count, device) => count + device.sessions.length, 0);
 
   return (
     <section className="space-y-6">
@@ -65,71 +54,26 @@ export default async function SecurityPage() {
         ) : null}
       </header>
       <p className="max-w-prose text-sm text-zinc-700 dark:text-zinc-300">
-        These are the browsers where your account is signed in. If you do not recognise one, sign it
-        out.
+        These are the browsers where your account is signed in. Sign-ins from the same browser on
+        the same network are grouped into one device. If you do not recognise one, sign it out.
       </p>
       <DeviceActionFeedback>
-        <ul className="mt-3 space-y-3" aria-label="Signed-in devices">
-          {ordered.map((session) => (
-            <DeviceRow
-              key={session.id}
-              session={session}
-              isCurrent={session.id === claims.sid}
-              serverNow={serverNow}
-            />
-          ))}
-        </ul>
-        {ordered.length > 1 ? (
+        <DeviceList
+          devices={devices}
+          currentSessionId={claims.sid}
+          serverNow={serverNow}
+          maxNameLength={MAX_SESSION_NAME_LENGTH}
+        />
+        <LocationAttribution className="mt-3" />
+        {sessionCount > 1 ? (
           <div className="mt-6">
-            <RevokeOtherSessionsButton count={ordered.length - 1} />
+            {/* Counts sessions, not device groups, because it signs out every other session. */}
+            <RevokeOtherSessionsButton count={sessionCount - 1} />
           </div>
         ) : null}
       </DeviceActionFeedback>
       <SignOutHistory sessions={signOuts} serverNow={serverNow} />
       <SecurityActivityList activity={activity} serverNow={serverNow} />
     </section>
-  );
-}
-
-function DeviceRow(props: { session: DeviceSession; isCurrent: boolean; serverNow: number }) {
-  const { session, isCurrent, serverNow } = props;
-  const label = describeDevice(session);
-  return (
-    <li
-      className={`${card} flex flex-col gap-3 sm:flex-row sm:items-start sm:gap-4`}
-      data-session-id={session.id}
-    >
-      <div className="flex min-w-0 flex-1 gap-4">
-        <DeviceIcon type={session.deviceType} />
-        <div className="min-w-0 flex-1 space-y-1">
-          <p className="flex flex-wrap items-center gap-2 font-medium">
-            <span data-testid="device-label">{label}</span>
-            {isCurrent ? (
-              <span className="rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">
-                This device
-              </span>
-            ) : null}
-          </p>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {session.location ?? UNKNOWN_LOCATION}
-            {session.ip ? ` · ${session.ip}` : ""}
-          </p>
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {isCurrent ? (
-              "Active now"
-            ) : (
-              <RelativeTime iso={session.lastActiveAt.toISOString()} serverNow={serverNow} />
-            )}
-            {" · Signed in "}
-            <LocalTime iso={session.createdAt.toISOString()} />
-          </p>
-        </div>
-      </div>
-      {isCurrent ? (
-        <SignOutButton />
-      ) : (
-        <RevokeSessionButton sessionId={session.id} deviceLabel={label} />
-      )}
-    </li>
   );
 }

@@ -1,5 +1,6 @@
-import { card } from "@/components/ui";
+import { NewSignInBadge } from "@/components/new-sign-in-badge";
 import { TimeAgo } from "@/components/relative-time";
+import { card } from "@/components/ui";
 import { describeDevice } from "@/lib/device/user-agent";
 import type { SecurityActivity } from "@/lib/security-activity";
 
@@ -48,14 +49,17 @@ function ActivityEntry({ entry, serverNow }: { entry: SecurityActivity; serverNo
       className="flex min-w-0 flex-col gap-1 py-3 sm:flex-row sm:items-baseline sm:justify-between sm:gap-4"
     >
       <div className="min-w-0 space-y-1">
-        <p
-          className={
-            warning
-              ? "font-medium break-words text-red-700 dark:text-red-400"
-              : "font-medium break-words"
-          }
-        >
-          {entry.description}
+        <p className="flex flex-wrap items-center gap-x-2 gap-y-1">
+          <span
+            className={
+              warning
+                ? "min-w-0 font-medium break-words text-red-700 dark:text-red-400"
+                : "min-w-0 font-medium break-words"
+            }
+          >
+            {entry.description}
+          </span>
+          <NewSignInBadge flags={entry} testId="new-sign-in-badge" />
         </p>
         {entry.device ? (
           <p className={`${muted} break-words`}>

@@ -11,6 +11,8 @@ import {
 import { UNKNOWN_LOCATION } from "@/lib/device/location";
 import { describeDevice } from "@/lib/device/user-agent";
 
+import { LocationAttribution } from "./location-attribution";
+
 const muted = "text-sm text-zinc-600 dark:text-zinc-400";
 
 /** Renders the "Recent sign-outs" section of the devices page. */
@@ -37,6 +39,7 @@ export function SignOutHistory(props: { sessions: EndedSession[]; serverNow: num
               <HistoryEntry key={session.id} session={session} serverNow={serverNow} />
             ))}
           </ul>
+          <LocationAttribution />
         </>
       )}
     </section>

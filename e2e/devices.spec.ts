@@ -1,0 +1,86 @@
+import { expect, test } from "@playwright/test";
+
+import { E2E_TOKEN_TTL_SECONDS } from "../playwright.config";
+import {
+  deviceRow,
+  newDevice,
+  signIn,
+  signUp,
+  uniqueEmail,
+  USER_AGENTS,
+  waitForNotification,
+} from "./helpers";
+
+const LIFETIME_MS = E2E_TOKEN_TTL_SECONDS * 1000;
+
+test("a new device is marked and its alert link signs it out", async ({ browser }) => {
+  const email = uniqueEmail("new-device");
+  const laptop = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const laptopPage = await laptop.newPage();
+  await signUp(laptopPage, email);
+  // The first session of an account has nothing to compare with, so it is not new.
+  await expect(laptopPage.getByTestId("new-device-badge")).toHaveCount(0);
+
+  const intruder = await newDevice(browser, USER_AGENTS.firefoxOnWindows);
+  const intruderPage = await intruder.newPage();
+  await signIn(intruderPage, email);
+  await expect(intruderPage).toHaveURL(/\/account\/security$/);
+
+  await laptopPage.reload();
+  await expect(
+    deviceRow(laptopPage, "Firefox on Windows").getByTestId("new-device-badge"),
+  ).toBeVisible();
+  await expect(
+    deviceRow(laptopPage, "Chrome on macOS").getByTestId("new-device-badge"),
+  ).toHaveCount(0);
+  await expect(laptopPage.getByTestId("new-sign-in-badge")).toHaveCount(1);
+
+  const alert = await waitForNotification(email);
+  expect(alert.subject).toBe("New sign-in to your account");
+  expect(alert.text).toContain("Device: Firefox on Windows");
+  expect(alert.text).toContain("Location: Local network (approximate)");
+  const [reportLink] = alert.secretLinks;
+  expect(reportLink).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/auth\/report-sign-in\?secret=/);
+  expect(alert.text).toContain(reportLink);
+
+  // The owner opens the link from their mail, in a browser that is not signed in.
+  const mail = await browser.newContext();
+  const mailPage = await mail.newPage();
+  await mailPage.goto(reportLink!);
+  await expect(mailPage.getByRole("heading", { name: "That device is signed out" })).toBeVisible();
+  await expect(mailPage.getByRole("link", { name: "Change your password" })).toBeVisible();
+  const reportedAt = Date.now();
+
+  // The intruder's page loses its session within one token lifetime.
+  await expect(intruderPage).toHaveURL(/\/sign-in/, { timeout: LIFETIME_MS + 10_000 });
+  expect(Date.now() - reportedAt).toBeLessThan(LIFETIME_MS + 10_000);
+
+  await laptopPage.reload();
+  await expect(laptopPage.getByTestId("device-label")).toHaveText(["Chrome on macOS"]);
+
+  // A second click reports that the session has already ended, and changes nothing else.
+  await mailPage.goto(reportLink!);
+  await expect(
+    mailPage.getByRole("heading", { name: "That session had already ended" }),
+  ).toBeVisible();
+  await expect(laptopPage.getByTestId("device-label")).toHaveText(["Chrome on macOS"]);
+
+  await Promise.all([laptop.close(), intruder.close(), mail.close()]);
+});
+
+test("a known device signing in again is not new", async ({ browser }) => {
+  const email = uniqueEmail("known-device");
+  const first = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const firstPage = await first.newPage();
+  await signUp(firstPage, email);
+
+  // Another browser profile of the same kind: same browser, OS and device type.
+  const second = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const secondPage = await second.newPage();
+  await signIn(secondPage, email);
+  await expect(secondPage).toHaveURL(/\/account\/security$/);
+
+  await expect(secondPage.getByTestId("new-device-badge")).toHaveCount(0);
+  await expect(secondPage.getByTestId("new-sign-in-badge")).toHaveCount(0);
+  await Promise.all([first.close(), second.close()]);
+});
