@@ -84,3 +84,62 @@ test("a known device signing in again is not new", async ({ browser }) => {
   await expect(secondPage.getByTestId("new-sign-in-badge")).toHaveCount(0);
   await Promise.all([first.close(), second.close()]);
 });
+
+test("sessions of one browser form one device with a name", async ({ browser }) => {
+  const email = uniqueEmail("grouped");
+  const first = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const firstPage = await first.newPage();
+  await signUp(firstPage, email);
+  // A second profile of the same browser on the same machine: same user agent and address.
+  const second = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const secondPage = await second.newPage();
+  await signIn(secondPage, email);
+  await expect(secondPage).toHaveURL(/\/account\/security$/);
+
+  await firstPage.reload();
+  const groups = firstPage.getByTestId("device-group");
+  await expect(groups).toHaveCount(1);
+  const toggle = groups.getByTestId("device-sessions-toggle");
+  await expect(toggle).toHaveText("2 sessions");
+  await toggle.click();
+  await expect(groups.getByTestId("session-row")).toHaveCount(2);
+
+  const current = groups
+    .getByTestId("session-row")
+    .filter({ has: firstPage.getByText("This device", { exact: true }) });
+  await current.getByRole("button", { name: "Name this device" }).click();
+  await current.getByLabel("Device name").fill("Work laptop");
+  await current.getByRole("button", { name: "Save" }).click();
+  await expect(firstPage.getByRole("status")).toContainText("Work laptop");
+
+  // The name belongs to this session only, and stays after a reload.
+  await firstPage.reload();
+  await firstPage.getByTestId("device-sessions-toggle").click();
+  await expect(firstPage.getByTestId("device-name")).toHaveText(["Work laptop"]);
+  await secondPage.reload();
+  await secondPage.getByTestId("device-sessions-toggle").click();
+  await expect(secondPage.getByTestId("device-name")).toHaveText(["Work laptop"]);
+
+  await Promise.all([first.close(), second.close()]);
+});
+
+test("devices page fits a 360 px phone screen", async ({ browser }) => {
+  const phone = await browser.newContext({
+    userAgent: USER_AGENTS.chromeOnMac,
+    viewport: { width: 360, height: 740 },
+  });
+  const page = await phone.newPage();
+  const email = uniqueEmail("phone");
+  await signUp(page, email);
+  const other = await newDevice(browser, USER_AGENTS.firefoxOnWindows);
+  const otherPage = await other.newPage();
+  await signIn(otherPage, email);
+  await expect(otherPage).toHaveURL(/\/account\/security$/);
+  await page.reload();
+  await expect(page.getByTestId("device-group")).toHaveCount(2);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBe(0);
+  await Promise.all([phone.close(), other.close()]);
+});

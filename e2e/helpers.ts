@@ -73,7 +73,7 @@ export interface SentNotification {
   sessionId: string;
 }
 
-/** Waits until the outbox holds a message to `email`, and returns the newest one. */
+/** Waits until the outbox contains a message to `email`, and returns the newest one. */
 export async function waitForNotification(email: string): Promise<SentNotification> {
   let found: SentNotification | undefined;
   await expect

@@ -161,7 +161,7 @@ const envSchema = z
       context.addIssue({
         code: "custom",
         path: ["NOTIFIER_OUTBOX_FILE"],
-        message: 'is missing. NOTIFIER="outbox" writes messages to this file; set it to a path.',
+        message: 'is missing. NOTIFIER="outbox" writes messages to this file, so set it to a path.',
       });
       return z.NEVER;
     }
