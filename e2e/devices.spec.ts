@@ -143,3 +143,15 @@ test("devices page fits a 360 px phone screen", async ({ browser }) => {
   expect(overflow).toBe(0);
   await Promise.all([phone.close(), other.close()]);
 });
+
+test("an unknown browser shows what it sent", async ({ browser }) => {
+  const userAgent = "ExampleBrowser/0.1 (Plan 9)";
+  const context = await newDevice(browser, userAgent);
+  const page = await context.newPage();
+  await signUp(page, uniqueEmail("unknown-browser"));
+
+  await expect(page.getByTestId("device-label")).toHaveText(["Unknown browser"]);
+  await page.getByText("What did this browser send?").click();
+  await expect(page.getByTestId("raw-user-agent")).toHaveText(userAgent);
+  await context.close();
+});

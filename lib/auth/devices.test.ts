@@ -213,7 +213,7 @@ describe("listDevices", () => {
     expect(names).toEqual({ "203.0.113.7": "Work laptop", "198.51.100.4": null });
   });
 
-  it("returns no hashes or raw user agent", async () => {
+  it("returns no hashes", async () => {
     const userId = await createUser();
     await insertSession(userId);
 
@@ -233,10 +233,20 @@ describe("listDevices", () => {
       "newDevice",
       "os",
       "sessions",
+      "userAgent",
     ]);
     expect(serialized).not.toContain("secret-hash-");
     expect(serialized).not.toContain("report-hash-");
-    expect(serialized).not.toContain("Mozilla");
+  });
+
+  it("returns the raw user agent once per group", async () => {
+    const userId = await createUser();
+    await insertSession(userId, { userAgent: "Googlebot-ish/1.0" });
+
+    const [device] = await listDevices(database.db, userId);
+
+    expect(device?.userAgent).toBe("Googlebot-ish/1.0");
+    expect(Object.keys(device?.sessions[0] ?? {})).not.toContain("userAgent");
   });
 
   it("returns nothing without sessions", async () => {

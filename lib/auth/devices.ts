@@ -35,6 +35,11 @@ export interface DeviceGroup {
   browser: string | null;
   os: string | null;
   deviceType: DeviceType;
+  /**
+   * The raw User-Agent header of the most recent session, for a person who wants to see what
+   * an "Unknown browser" sent. It is the owner's own data and never leaves their devices page.
+   */
+  userAgent: string;
   /** The name the group's named sessions share, or null when none or different ones are named. */
   name: string | null;
   /** Most recent last-active time of the group's sessions. */
@@ -97,7 +102,7 @@ export async function listDevices(db: Database, userId: string): Promise<DeviceG
 }
 
 function toDeviceGroup(
-  rows: (GroupedSession & Pick<DeviceGroup, "browser" | "os" | "deviceType">)[],
+  rows: (GroupedSession & Pick<DeviceGroup, "browser" | "os" | "deviceType" | "userAgent">)[],
 ): DeviceGroup {
   const [latest, ...others] = rows;
   if (!latest) throw new Error("A device group needs at least one session.");
@@ -111,6 +116,7 @@ function toDeviceGroup(
     browser: latest.browser,
     os: latest.os,
     deviceType: latest.deviceType,
+    userAgent: latest.userAgent,
     name: names.length === 1 ? (names[0] ?? null) : null,
     lastActiveAt: latest.lastActiveAt,
     firstSignedInAt: earliest.createdAt,

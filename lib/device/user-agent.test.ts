@@ -413,3 +413,114 @@ describe("parseUserAgent with client hints", () => {
     expect(parseUserAgent(A.chromeWindows, signals).os).toBe("Windows");
   });
 });
+
+// More real User-Agent strings, without client hints, so that together with the tables above
+// every major browser appears on every platform it ships on.
+describe("parseUserAgent on more platforms", () => {
+  const cases: [string, string, string, DeviceType][] = [
+    [
+      "Googlebot",
+      "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+      "Unknown browser",
+      "other",
+    ],
+    [
+      "Bingbot",
+      "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+      "Unknown browser",
+      "other",
+    ],
+    ["Wget", "Wget/1.21.3", "Unknown browser", "other"],
+    ["Python requests", "python-requests/2.32.3", "Unknown browser", "other"],
+    [
+      "Firefox on an Android phone",
+      "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0",
+      "Firefox on Android",
+      "mobile",
+    ],
+    [
+      "Firefox on an Android tablet",
+      "Mozilla/5.0 (Android 14; Tablet; rv:133.0) Gecko/133.0 Firefox/133.0",
+      "Firefox on Android",
+      "tablet",
+    ],
+    [
+      "Opera on Android",
+      "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36 OPR/86.0.0.0",
+      "Opera on Android",
+      "mobile",
+    ],
+    [
+      "Chrome on Linux",
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+      "Chrome on Linux",
+      "desktop",
+    ],
+    [
+      "Chrome on ChromeOS",
+      "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+      "Chrome on ChromeOS",
+      "desktop",
+    ],
+    [
+      "Edge on Linux",
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+      "Edge on Linux",
+      "desktop",
+    ],
+    [
+      "Opera on macOS",
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 OPR/115.0.0.0",
+      "Opera on macOS",
+      "desktop",
+    ],
+    [
+      "Vivaldi on Windows",
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Vivaldi/7.0.3495.18",
+      "Vivaldi on Windows",
+      "desktop",
+    ],
+    [
+      "iPad in desktop mode without touch points",
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+      "Safari on Mac or iPad",
+      "other",
+    ],
+    [
+      "Samsung Internet on a tablet",
+      "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Safari/537.36",
+      "Samsung Internet on Android",
+      "tablet",
+    ],
+    [
+      "Firefox on an iPad",
+      "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/133.0 Mobile/15E148 Safari/605.1.15",
+      "Firefox on iPadOS",
+      "tablet",
+    ],
+    [
+      "Edge on Windows Phone",
+      "Mozilla/5.0 (Windows Phone 10.0; Android 6.0.1; Microsoft; Lumia 950) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/52.0.2743.116 Mobile Safari/537.36 Edge/15.15063",
+      "Edge on Windows Phone",
+      "mobile",
+    ],
+    [
+      "Snapchat in-app browser",
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Snapchat/13.10.0.44 (like Safari/8617.2.4.10.8, panda)",
+      "Snapchat on iOS",
+      "mobile",
+    ],
+    [
+      "TikTok web view on Android",
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240805.005; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/127.0.6533.103 Mobile Safari/537.36 trill_360204 BytedanceWebview/d8a21c6",
+      "Android WebView on Android",
+      "mobile",
+    ],
+  ];
+
+  it.each(cases)("labels %s", (_case, userAgent, label, deviceType) => {
+    const device = parseUserAgent(userAgent);
+    expect(describeDevice(device)).toBe(label);
+    expect(device.deviceType).toBe(deviceType);
+  });
+});

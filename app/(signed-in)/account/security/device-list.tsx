@@ -86,6 +86,7 @@ function DeviceRow({ device, context }: { device: DeviceGroup; context: ListCont
             {single ? " · Signed in " : " · First signed in "}
             <LocalTime iso={device.firstSignedInAt.toISOString()} />
           </p>
+          {device.browser && device.os ? null : <UserAgentDetails userAgent={device.userAgent} />}
           {single ? (
             <RenameSessionForm
               sessionId={single.id}
@@ -106,6 +107,28 @@ function DeviceRow({ device, context }: { device: DeviceGroup; context: ListCont
         currentSessionId={context.currentSessionId}
       />
     </li>
+  );
+}
+
+// Shown when the parser did not recognise the browser or OS, so that the person can judge the
+// device from what it sent instead of from a label that says nothing.
+function UserAgentDetails({ userAgent }: { userAgent: string }) {
+  return (
+    <details className="text-sm">
+      <summary className={summaryLink}>What did this browser send?</summary>
+      <p className={`${muted} mt-1`}>
+        {userAgent === "" ? (
+          "It sent no User-Agent header."
+        ) : (
+          <>
+            User-Agent:{" "}
+            <code className="break-all" data-testid="raw-user-agent">
+              {userAgent}
+            </code>
+          </>
+        )}
+      </p>
+    </details>
   );
 }
 
