@@ -150,7 +150,7 @@ test("an unknown browser shows what it sent", async ({ browser }) => {
   const page = await context.newPage();
   await signUp(page, uniqueEmail("unknown-browser"));
 
-  await expect(page.getByTestId("device-label")).toHaveText(["Unknown browser"]);
+  await expect(page.getByTestId("device-label")).toHaveText(["Unknown browser on Plan 9"]);
   await page.getByText("What did this browser send?").click();
   await expect(page.getByTestId("raw-user-agent")).toHaveText(userAgent);
   await context.close();
