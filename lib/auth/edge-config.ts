@@ -14,9 +14,13 @@ export interface EdgeAuthConfig {
   secureCookies: boolean;
 }
 
+// A P-256 coordinate is 32 bytes, which base64url encodes as 43 characters without padding.
+const P256_COORDINATE = /^[A-Za-z0-9_-]{43}$/;
+
 /**
  * Parses a JWKS document of ES256 public keys. Throws an error naming `variable` when the
- * value is missing, not JSON, empty, or contains a key that is not a P-256 public key with a `kid`.
+ * value is missing, not JSON, empty, or contains a key that is not a P-256 public key with a
+ * unique `kid`.
  */
 export function parsePublicKeySet(raw: string | undefined, variable: string): JSONWebKeySet {
   if (!raw || raw.trim() === "") {
@@ -31,32 +35,72 @@ export function parsePublicKeySet(raw: string | undefined, variable: string): JS
   } catch {
     throw new Error(`${variable} is not valid JSON. Expected a JWKS document {"keys":[...]}.`);
   }
-  const keys = (parsed as { keys?: unknown }).keys;
+  const keys = isRecord(parsed) ? parsed.keys : undefined;
   if (!Array.isArray(keys) || keys.length === 0) {
     throw new Error(`${variable} must be a JWKS document with at least one key in "keys".`);
   }
-  for (const key of keys as JWK[]) {
-    if (key.kty !== "EC" || key.crv !== "P-256" || !key.x || !key.y || !key.kid) {
-      throw new Error(`${variable} contains a key that is not a P-256 public key with a "kid".`);
-    }
-    if (key.d !== undefined) {
+
+  const kids = new Set<string>();
+  const publicKeys = keys.map((key: unknown, index) => {
+    const jwk = parsePublicKey(key, variable, index + 1);
+    // jose rejects a token whose kid matches two keys, so a duplicate would lock out every
+    // token signed with that kid.
+    if (kids.has(jwk.kid)) {
       throw new Error(
-        `${variable} contains a private key (member "d"). Publish public keys only; the ` +
-          "private key belongs in TOKEN_SIGNING_KEY.",
+        `${variable} lists the kid "${jwk.kid}" twice. Each key needs its own kid; remove ` +
+          "the duplicate.",
       );
     }
+    kids.add(jwk.kid);
+    return jwk;
+  });
+  return { keys: publicKeys };
+}
+
+// Every message starts with the variable name, which lib/env.ts strips to list the error
+// under that variable.
+function parsePublicKey(key: unknown, variable: string, position: number): JWK & { kid: string } {
+  const where = `(key ${position} in "keys")`;
+  if (!isRecord(key)) {
+    throw new Error(`${variable} contains a key that is not a JSON object ${where}.`);
   }
-  return {
-    keys: (keys as JWK[]).map(({ kty, crv, x, y, kid }) => ({
-      kty,
-      crv,
-      x,
-      y,
-      kid,
-      alg: "ES256",
-      use: "sig",
-    })),
-  };
+  const { kty, crv, x, y, kid, alg, use } = key;
+  if (
+    kty !== "EC" ||
+    crv !== "P-256" ||
+    typeof x !== "string" ||
+    typeof y !== "string" ||
+    typeof kid !== "string" ||
+    kid === ""
+  ) {
+    throw new Error(
+      `${variable} contains a key that is not a P-256 public key with a "kid" ${where}.`,
+    );
+  }
+  if (key.d !== undefined) {
+    throw new Error(
+      `${variable} contains a private key (member "d") ${where}. Publish public keys only; ` +
+        "the private key belongs in TOKEN_SIGNING_KEY.",
+    );
+  }
+  if (!P256_COORDINATE.test(x) || !P256_COORDINATE.test(y)) {
+    throw new Error(
+      `${variable} contains a key with an invalid "x" or "y" (kid "${kid}"). Each must be 43 ` +
+        "base64url characters.",
+    );
+  }
+  // Verification pins ES256, so a key labelled for anything else is a configuration mistake.
+  if ((alg !== undefined && alg !== "ES256") || (use !== undefined && use !== "sig")) {
+    throw new Error(
+      `${variable} contains a key labelled for another use (kid "${kid}"). Remove its "alg" ` +
+        'and "use" members or set them to "ES256" and "sig".',
+    );
+  }
+  return { kty, crv, x, y, kid, alg: "ES256", use: "sig" };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Reads `SECURE_COOKIES`; unset means secure in production and plain in development. */
