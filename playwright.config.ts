@@ -30,12 +30,30 @@ process.env.TESSERA_E2E_RUN_FOLDER ??= path.join(
 );
 const runFolder = process.env.TESSERA_E2E_RUN_FOLDER;
 
+/** Folder of the build without middleware.ts that scripts/build-without-middleware.mjs makes. */
+const NO_MIDDLEWARE_DIR = path.join(tmpdir(), "tessera-no-middleware");
+/** A third server, built without middleware, for the attack and bypass suite. */
+const NO_MIDDLEWARE_PORT = PORT + 2;
+
+/**
+ * Returns the signing keys of the server on `port`. The attack suite signs forged tokens with
+ * them. Like the run folder, they are chosen once and passed to workers in the environment.
+ */
+export function e2eServerKeys(port: number): {
+  TOKEN_SIGNING_KEY: string;
+  TOKEN_PUBLIC_KEYS: string;
+} {
+  const variable = `TESSERA_E2E_KEYS_${port}`;
+  process.env[variable] ??= JSON.stringify(generateSigningKeyEnv());
+  return JSON.parse(process.env[variable]!) as ReturnType<typeof e2eServerKeys>;
+}
+
 /** File where the default server writes the messages it sends (the outbox notifier). */
 export const E2E_OUTBOX_FILE = path.join(runFolder, "default-outbox.jsonl");
 
 function serverEnv(port: number, dataFolder: string, extra: Record<string, string> = {}) {
   return {
-    ...generateSigningKeyEnv(),
+    ...e2eServerKeys(port),
     APP_URL: `http://127.0.0.1:${port}`,
     NOTIFIER: "outbox",
     NOTIFIER_OUTBOX_FILE: path.join(runFolder, `${dataFolder}-outbox.jsonl`),
@@ -47,8 +65,9 @@ function serverEnv(port: number, dataFolder: string, extra: Record<string, strin
   };
 }
 
-function server(port: number, env: Record<string, string>) {
+function server(port: number, env: Record<string, string>, cwd?: string) {
   return {
+    cwd,
     command: `npx next start --hostname 127.0.0.1 --port ${port}`,
     // The health route opens and migrates the database, so tests start on a ready server.
     url: `http://127.0.0.1:${port}/api/health`,
@@ -93,6 +112,13 @@ export default defineConfig({
       use: { baseURL: BASE_URL },
     },
     {
+      // The same attacks against a build without middleware.ts: pages, route handlers and
+      // server actions must refuse on their own.
+      name: "no-middleware",
+      testMatch: /attacks\.spec\.ts/,
+      use: { baseURL: `http://127.0.0.1:${NO_MIDDLEWARE_PORT}` },
+    },
+    {
       name: "short-limits",
       testMatch: /session-limits\.spec\.ts/,
       use: { baseURL: LIMITS_BASE_URL },
@@ -108,5 +134,6 @@ export default defineConfig({
         STEP_UP_MAX_AGE_SECONDS: String(E2E_SHORT_LIMITS.stepUpMaxAgeSeconds),
       }),
     ),
+    server(NO_MIDDLEWARE_PORT, serverEnv(NO_MIDDLEWARE_PORT, "no-middleware"), NO_MIDDLEWARE_DIR),
   ],
 });
