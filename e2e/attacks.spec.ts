@@ -3,7 +3,7 @@
 // route handler must refuse on its own. No attack may show protected content, cause a 5xx, or
 // change what the victim's devices page shows.
 
-import { createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign } from "node:crypto";
 
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { base64url, decodeJwt, exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
@@ -69,6 +69,21 @@ async function signWithServerKey(
     .sign(key);
 }
 
+/**
+ * Signs with the server's key without jose, which refuses to sign a header it cannot honour,
+ * such as `crit`. ES256 signatures in a JWS are the raw 64-byte r and s (RFC 7518, 3.4).
+ */
+function signRaw(baseURL: string | undefined, header: object, payload: object): string {
+  const signingKey = JSON.parse(e2eServerKeys(serverPort(baseURL)).TOKEN_SIGNING_KEY) as {
+    kid: string;
+  };
+  const protectedHeader = { alg: "ES256", kid: signingKey.kid, typ: "JWT", ...header };
+  const input = `${encodeSegment(protectedHeader)}.${encodeSegment(payload)}`;
+  const key = createPrivateKey({ key: signingKey as never, format: "jwk" });
+  const signature = sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
+  return `${input}.${signature.toString("base64url")}`;
+}
+
 /** Builds every forged token from the victim's real token and the server's public key. */
 async function forgeTokens(baseURL: string | undefined): Promise<Record<string, string>> {
   const now = Math.floor(Date.now() / 1000);
@@ -117,8 +132,10 @@ async function forgeTokens(baseURL: string | undefined): Promise<Record<string, 
   const withoutExp: Record<string, unknown> = { ...victim.claims };
   delete withoutExp.exp;
   tokens["missing exp"] = await signWithServerKey(baseURL, withoutExp);
-  tokens["crit header"] = await signWithServerKey(baseURL, { ...victim.claims }, { crit: ["exp"] });
-  tokens["modified payload"] = `${header}.${encodeSegment(admin)}.${signature}`;
+  tokens["crit header"] = signRaw(baseURL, { crit: ["exp"] }, victim.claims);
+  // The victim is already an admin of their workspace, so the forged change is a longer life.
+  const extended = { ...victim.claims, exp: Number(victim.claims.exp) + 24 * 60 * 60 };
+  tokens["modified payload"] = `${header}.${encodeSegment(extended)}.${signature}`;
   tokens.truncated = victim.token.slice(0, -12);
   tokens["100 KB"] = `${header}.${"A".repeat(100 * 1024)}.${signature}`;
   return tokens;
@@ -138,17 +155,26 @@ async function expectNothingProtected(
   path: string,
   token: string,
   headers: Record<string, string>,
+  attack = "no token",
 ) {
   const response = await request.get(path, {
     headers: { ...headers, Cookie: `${TOKEN_COOKIE}=${token}` },
     maxRedirects: 0,
   });
   const body = await response.text();
-  const where = `${path} (${response.status()})`;
+  const where = `${attack}: ${path} (${response.status()})`;
   expect(response.status(), where).toBeLessThan(500);
   expect(body, where).not.toContain(victim.email);
   expect(body, where).not.toContain(String(victim.claims.sid));
-  if (path.startsWith("/api/")) expect([401, 403], where).toContain(response.status());
+  // Node.js rejects headers over 16 KB (its default --max-http-header-size) with 431.
+  if (!path.startsWith("/api/") || response.status() === 431) return;
+  if (response.status() === 307) {
+    // Next.js answers an RSC request with a redirect to the same path plus `_rsc`, before the
+    // route handler runs. The handler still refuses the request that follows.
+    expect(response.headers().location, where).toContain(`${path}?_rsc`);
+  } else {
+    expect([401, 403], where).toContain(response.status());
+  }
 }
 
 test.describe.configure({ mode: "serial" });
@@ -196,7 +222,7 @@ test("forged tokens read nothing", async ({ request, baseURL }) => {
     await test.step(name, async () => {
       for (const path of [...PROTECTED_PAGES, ...PROTECTED_APIS]) {
         for (const headers of Object.values(BYPASS_HEADERS)) {
-          await expectNothingProtected(request, path, token, headers);
+          await expectNothingProtected(request, path, token, headers, name);
         }
       }
     });
