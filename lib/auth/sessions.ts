@@ -119,12 +119,15 @@ async function readSignInHistory(
   countryCode: string | null,
 ): Promise<{ hasSessions: boolean; knownDevice: boolean; knownCountry: boolean }> {
   const mine = sql`select 1 from ${sessions} where ${sessions.userId} = ${userId}`;
+  // A session the owner reported as not theirs does not make its device or country known, so
+  // an intruder who returns from the same browser is reported again.
+  const trusted = sql`${mine} and ${sessions.endReason} is distinct from 'reported_by_user'`;
   // Selected from the user's own row so that the statement returns exactly one row.
   const [row] = await db
     .select({
       hasSessions: sql<boolean>`exists(${mine})`,
-      knownDevice: sql<boolean>`exists(${mine} and ${sessions.deviceKey} = ${deviceKey})`,
-      knownCountry: sql<boolean>`exists(${mine} and ${sessions.countryCode} = ${countryCode})`,
+      knownDevice: sql<boolean>`exists(${trusted} and ${sessions.deviceKey} = ${deviceKey})`,
+      knownCountry: sql<boolean>`exists(${trusted} and ${sessions.countryCode} = ${countryCode})`,
     })
     .from(users)
     .where(eq(users.id, userId));

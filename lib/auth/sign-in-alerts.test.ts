@@ -195,6 +195,16 @@ describe("reportSignIn", () => {
     );
   });
 
+  it("keeps a reported device new", async () => {
+    const { email } = await createUser();
+    const intruder = await signInFrom(email, WINDOWS_FIREFOX);
+    await reportSignIn(database.db, intruder.alert!.reportSecret, MAC_CHROME);
+
+    const returning = await signInFrom(email, WINDOWS_FIREFOX);
+
+    expect(returning.alert?.newDevice).toBe(true);
+  });
+
   it.each([
     ["missing", null],
     ["empty", ""],

@@ -39,8 +39,8 @@ export function newSignInNotification(notice: NewSignInNotice): Notification {
     "",
     "If this was you, you can ignore this message.",
     "",
-    "If this wasn't you, open this link to sign that device out, then change your password:",
-    notice.reportUrl,
+    "If this wasn't you, sign that device out with this link, then change your password.",
+    `This wasn't me: ${notice.reportUrl}`,
   ].join("\n");
   return {
     kind: "new_sign_in",

@@ -70,9 +70,8 @@ async function readDatabase(databasePath: string): Promise<OpenedDatabase> {
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : "not readable";
-    throw new LocationDatabaseError(`Location database ${reason} at ${databasePath}. ${FIX_HINT}`, {
-      cause: error,
-    });
+    // The reason already names the error code, so the cause is left off the message.
+    throw new LocationDatabaseError(`Location database ${reason} at ${databasePath}. ${FIX_HINT}`);
   }
   let reader: Reader<Response>;
   try {
