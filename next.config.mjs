@@ -1,3 +1,5 @@
+import { STATIC_SECURITY_HEADERS } from "./lib/static-security-headers.mjs";
+
 // High-entropy client hints that Chromium sends only to a server that asked for them. The
 // sign-in and sign-up pages ask, so the form posts that create a session carry them: the
 // platform version separates Windows 11 from Windows 10.
@@ -19,10 +21,17 @@ const nextConfig = {
   },
   poweredByHeader: false,
   async headers() {
-    return ["/sign-in", "/sign-up"].map((source) => ({
+    const clientHintPages = ["/sign-in", "/sign-up"].map((source) => ({
       source,
       headers: [{ key: "Accept-CH", value: ACCEPT_CLIENT_HINTS }],
     }));
+    // Every path, so that static files, which middleware skips, carry them too. Middleware
+    // sets the per-request headers (Content-Security-Policy, HSTS, Cache-Control).
+    const everyPath = {
+      source: "/:path*",
+      headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })),
+    };
+    return [everyPath, ...clientHintPages];
   },
 };
 

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 
 import "./globals.css";
 
@@ -8,7 +9,11 @@ export const metadata: Metadata = {
   description: "Sessions you can see and end, with short-lived tokens verified at the edge.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Middleware puts a new script nonce in every page's Content-Security-Policy, and Next.js
+  // adds it to the page's scripts only while rendering a request. A page prerendered at build
+  // time, such as the 404 page, would carry no nonce and its scripts would be blocked.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 
 import { FormField } from "@/components/form-field";
 import { primaryButton } from "@/components/ui";
-import { MAX_DISPLAY_NAME_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/forms";
+import { MAX_DISPLAY_NAME_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/form-limits";
 
 import { TouchPointsInput } from "../sign-in/touch-points-input";
 import { signUpAction, type SignUpState } from "./actions";

@@ -6,7 +6,7 @@ import { useActionState, useEffect, useRef } from "react";
 import { FormField } from "@/components/form-field";
 import { monotonicNow, useSession } from "@/components/session-provider";
 import { primaryButton } from "@/components/ui";
-import { MAX_DISPLAY_NAME_LENGTH } from "@/lib/auth/forms";
+import { MAX_DISPLAY_NAME_LENGTH } from "@/lib/auth/form-limits";
 
 import { createOrganizationAction, type CreateOrganizationState } from "./actions";
 

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 
 import { FormField } from "@/components/form-field";
 import { primaryButton } from "@/components/ui";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/forms";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/form-limits";
 
 import { changePasswordAction, type PasswordChangeState } from "./actions";
 
