@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 
 import { IdleWarning } from "@/components/idle-warning";
+import { ReconnectingNotice } from "@/components/reconnecting-notice";
 import {
   createContext,
   useCallback,
@@ -33,6 +34,11 @@ export interface ClientSession {
   tokenEvents: TokenEvent[];
   /** `monotonicNow()` time the idle limit ends the session, while the warning is due; else null. */
   idleWarningDeadline: number | null;
+  /**
+   * True while refreshes fail without signing out (server or database unreachable) and the
+   * loop retries. The current token keeps working until it expires.
+   */
+  reconnecting: boolean;
   /** Counts as user activity, as any click or key press does; used by "Stay signed in". */
   reportActivity(): void;
   /** Refreshes the token now, for example after a request came back 401. */
@@ -72,6 +78,7 @@ export function SessionProvider(props: {
   const [token, setToken] = useState<TokenSnapshot>(initialToken);
   const [tokenEvents, setTokenEvents] = useState<TokenEvent[]>([]);
   const [idleWarningDeadline, setIdleWarningDeadline] = useState<number | null>(null);
+  const [reconnecting, setReconnecting] = useState(false);
 
   useEffect(() => {
     const instance = new TokenRefresher({
@@ -88,6 +95,7 @@ export function SessionProvider(props: {
         setTokenEvents((events) => [...events.slice(-(MAX_TOKEN_EVENTS - 1)), event]);
       },
       onIdleWarning: setIdleWarningDeadline,
+      onReconnecting: setReconnecting,
       onSignedOut: (reason) => window.location.assign(`/sign-in?reason=${reason}`),
     });
     refresher.current = instance;
@@ -127,6 +135,7 @@ export function SessionProvider(props: {
       token,
       tokenEvents,
       idleWarningDeadline,
+      reconnecting,
       reportActivity,
       refresh,
       adoptToken,
@@ -138,6 +147,7 @@ export function SessionProvider(props: {
       token,
       tokenEvents,
       idleWarningDeadline,
+      reconnecting,
       reportActivity,
       refresh,
       adoptToken,
@@ -147,6 +157,7 @@ export function SessionProvider(props: {
   return (
     <SessionContext.Provider value={value}>
       {children}
+      <ReconnectingNotice />
       <IdleWarning />
     </SessionContext.Provider>
   );

@@ -1,5 +1,10 @@
 import "server-only";
 
+import {
+  isDatabaseUnavailable,
+  reportDatabaseAvailable,
+  reportDatabaseUnavailable,
+} from "../db/availability";
 import { getDb } from "../db/client";
 import type { RequestContext } from "../device/request-context";
 import { getEnv } from "../env";
@@ -21,13 +26,43 @@ export interface RefreshedToken extends MintedToken {
 }
 
 export type TokenRefresh =
-  ({ ok: true } & RefreshedToken) | { ok: false; reason: ExpiryReason | "not_active" };
+  | ({ ok: true } & RefreshedToken)
+  | { ok: false; reason: ExpiryReason | "not_active" }
+  | { ok: false; reason: "database_unavailable"; retryAfterSeconds: number };
+
+/**
+ * Seconds a client should wait before it retries a refresh that failed because the
+ * database was unreachable; sent as `Retry-After`.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Validates the session behind a cookie secret and mints its next token. A session that
- * just passed a limit is marked expired and logged; the caller signs the browser out.
+ * just passed a limit is marked expired and logged; the caller signs the browser out. When
+ * the database cannot be reached, the result reports `database_unavailable` and no token is
+ * minted, because only the row shows whether the session was revoked. The caller keeps the
+ * browser signed in.
  */
 export async function refreshToken(
+  secret: string,
+  options: { userActivity: boolean; context: RequestContext },
+): Promise<TokenRefresh> {
+  try {
+    const refreshed = await validateAndMint(secret, options);
+    reportDatabaseAvailable();
+    return refreshed;
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    reportDatabaseUnavailable(error, "token refresh");
+    return {
+      ok: false,
+      reason: "database_unavailable",
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    };
+  }
+}
+
+async function validateAndMint(
   secret: string,
   options: { userActivity: boolean; context: RequestContext },
 ): Promise<TokenRefresh> {
@@ -40,6 +75,8 @@ export async function refreshToken(
   if (!result) return { ok: false, reason: "not_active" };
 
   if (!result.live) {
+    // NOTE: when the database goes away between the UPDATE above and this insert, the row
+    // is already expired and the client's retry gets `session_ended` instead of this reason.
     await recordSecurityEvent(db, {
       type: "session_expired",
       userId: result.userId,

@@ -6,6 +6,8 @@
 //   could arrive after the next tab already holds the lock, so they only wake tabs up.
 // - Times use `performance.timeOrigin + performance.now()`: monotonic within a tab, so a
 //   changed system clock does not shift the schedule, and comparable across tabs.
+// - Only a 401 signs the tab out. Any other failure (no network, a 503 while the database is
+//   down) keeps the session and retries with jittered exponential back-off.
 
 const LOCK_NAME = "tessera:token-refresh";
 const CHANNEL_NAME = "tessera:session";
@@ -25,8 +27,17 @@ const INTERACTION_EVENTS = [
 
 const MIN_LEAD_MS = 1_000;
 const MAX_LEAD_MS = 15_000;
-const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
 const INTERACTION_WRITE_INTERVAL_MS = 1_000;
+
+/** Delay before the first retry of a failed refresh; each further failure doubles it. */
+const RETRY_BASE_DELAY_MS = 1_000;
+/** No retry waits longer than this, whatever the back-off or a `Retry-After` header requests. */
+export const RETRY_MAX_DELAY_MS = 30_000;
+/**
+ * Each delay is scaled by a random factor between 1 - RETRY_JITTER and 1 + RETRY_JITTER, so
+ * the browsers that lost the server together do not all come back in the same second.
+ */
+const RETRY_JITTER = 0.5;
 
 /** Organization and role carried by a newly minted token, as the refresh response reports them. */
 export interface TokenSnapshot {
@@ -64,6 +75,13 @@ export interface RefresherOptions {
    * no one has touched the page since the last refresh, and with null once that changes.
    */
   onIdleWarning?(deadline: number | null): void;
+  /**
+   * Called with true when a refresh failed without signing out (the server is unreachable or
+   * returned 503) and the loop retries, and with false once a new token arrives.
+   */
+  onReconnecting?(reconnecting: boolean): void;
+  /** Source of the retry jitter, a number in [0, 1); `Math.random` unless a test sets it. */
+  random?(): number;
 }
 
 /** The warning appears this long before the idle limit, or a third of the limit if shorter. */
@@ -87,7 +105,9 @@ export class TokenRefresher {
   private expiresAt: number;
   private lifetimeMs: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private retryIndex = 0;
+  /** Refreshes that failed in a row without a 401; 0 after a success. */
+  private failures = 0;
+  private reconnecting = false;
   private lastRefreshAt = monotonicNow();
   private lastInteractionWrite = 0;
   private channel: BroadcastChannel | undefined;
@@ -113,6 +133,7 @@ export class TokenRefresher {
     for (const type of INTERACTION_EVENTS) {
       window.addEventListener(type, this.onInteraction, { passive: true });
     }
+    window.addEventListener("online", this.onOnline);
     // Loading or navigating to a page is activity too.
     this.onInteraction();
     this.schedule();
@@ -127,6 +148,7 @@ export class TokenRefresher {
     for (const type of INTERACTION_EVENTS) {
       window.removeEventListener(type, this.onInteraction);
     }
+    window.removeEventListener("online", this.onOnline);
   }
 
   /** Refreshes now, for example after a request was answered 401. */
@@ -160,6 +182,11 @@ export class TokenRefresher {
     }
   };
 
+  /** A browser that regains its network retries at once instead of waiting out the back-off. */
+  private readonly onOnline = (): void => {
+    if (this.reconnecting) void this.refreshIfDue({ force: true });
+  };
+
   private onMessage(message: ChannelMessage): void {
     if (message.type === "signed-out") {
       // Check with the server instead of trusting the message: any page can post on this
@@ -168,6 +195,7 @@ export class TokenRefresher {
       return;
     }
     this.expiresAt = Math.max(this.expiresAt, message.expiresAt);
+    this.markReachable();
     if (message.idleDeadline !== null) this.setIdleDeadline(message.mintedAt, message.idleDeadline);
     this.options.onToken?.({
       ...message.token,
@@ -230,7 +258,8 @@ export class TokenRefresher {
         cache: "no-store",
       });
     } catch {
-      this.scheduleRetry();
+      // A network error: offline, or the server is not responding at all.
+      this.scheduleRetry(0);
       return;
     }
 
@@ -242,7 +271,9 @@ export class TokenRefresher {
       return;
     }
     if (!response.ok) {
-      this.scheduleRetry();
+      // 503 `database_unavailable` and any other failure keep the session: only a 401 means
+      // the server looked at the session row and found it over.
+      this.scheduleRetry(parseRetryAfterMs(response.headers.get("Retry-After")));
       return;
     }
 
@@ -251,7 +282,6 @@ export class TokenRefresher {
       idleExpiresIn: number;
       absoluteExpiresIn: number;
     };
-    this.retryIndex = 0;
     this.lastRefreshAt = startedAt;
     this.adoptToken(
       startedAt,
@@ -275,6 +305,7 @@ export class TokenRefresher {
     this.lifetimeMs = expiresInSeconds * 1000;
     this.expiresAt = mintedAt + this.lifetimeMs;
     localStorage.setItem(EXPIRY_KEY, String(this.expiresAt));
+    this.markReachable();
     const idleDeadline = limits ? mintedAt + limits.idleExpiresIn * 1000 : null;
     if (limits) this.absoluteDeadline = mintedAt + limits.absoluteExpiresIn * 1000;
     if (idleDeadline !== null) this.setIdleDeadline(mintedAt, idleDeadline);
@@ -331,10 +362,22 @@ export class TokenRefresher {
     this.options.onIdleWarning?.(shown ? this.idleDeadline : null);
   }
 
-  private scheduleRetry(): void {
-    const delay = RETRY_DELAYS_MS[Math.min(this.retryIndex, RETRY_DELAYS_MS.length - 1)] ?? 30_000;
-    this.retryIndex += 1;
-    this.schedule(delay);
+  private scheduleRetry(retryAfterMs: number): void {
+    this.failures += 1;
+    const random = this.options.random ?? Math.random;
+    this.schedule(retryDelayMs(this.failures, random(), retryAfterMs));
+    this.setReconnecting(true);
+  }
+
+  private markReachable(): void {
+    this.failures = 0;
+    this.setReconnecting(false);
+  }
+
+  private setReconnecting(reconnecting: boolean): void {
+    if (this.reconnecting === reconnecting) return;
+    this.reconnecting = reconnecting;
+    this.options.onReconnecting?.(reconnecting);
   }
 
   private signedOut(reason: SignOutReason): void {
@@ -352,6 +395,31 @@ export function broadcastSignedOut(): void {
   const channel = new BroadcastChannel(CHANNEL_NAME);
   channel.postMessage({ type: "signed-out" } satisfies ChannelMessage);
   channel.close();
+}
+
+/**
+ * Returns the milliseconds to wait after the `failures`-th failed refresh in a row. The
+ * back-off starts at 1 s and doubles per failure. A jitter factor in [0.5, 1.5), taken from
+ * `random` in [0, 1), scales it. The result is at least `retryAfterMs` and at most
+ * RETRY_MAX_DELAY_MS.
+ */
+export function retryDelayMs(failures: number, random: number, retryAfterMs = 0): number {
+  const exponent = Math.max(0, failures - 1);
+  const backOff = Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** exponent);
+  const jittered = backOff * (1 - RETRY_JITTER + 2 * RETRY_JITTER * random);
+  return Math.round(Math.min(RETRY_MAX_DELAY_MS, Math.max(jittered, retryAfterMs)));
+}
+
+/**
+ * Reads a `Retry-After` header (RFC 9110, section 10.2.3): delay seconds or an HTTP date.
+ * Returns 0 when the header is absent or unreadable.
+ */
+export function parseRetryAfterMs(value: string | null, now = Date.now()): number {
+  const text = value?.trim();
+  if (!text) return 0;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? 0 : Math.max(0, date - now);
 }
 
 function readNumber(key: string): number {

@@ -7,6 +7,7 @@ import { mintSessionToken } from "@/lib/auth/token";
 import { verifySessionToken } from "@/lib/auth/token-verify";
 import { sessions } from "@/lib/db/schema";
 import { uniqueEmail, setupTestDatabase } from "@/lib/db/test-database";
+import { withUnreachableDatabase } from "@/lib/db/unreachable-database";
 import {
   APP_ORIGIN,
   buildRequest,
@@ -29,9 +30,14 @@ async function createSession() {
   return result.session;
 }
 
-function handshake(returnTo: string, cookies: Record<string, string>, fetchSite = "same-origin") {
+function handshake(
+  returnTo: string,
+  cookies: Record<string, string>,
+  fetchSite = "same-origin",
+  extraQuery: Record<string, string> = {},
+) {
   return GET(
-    buildRequest(`/auth/handshake?${new URLSearchParams({ return_to: returnTo })}`, {
+    buildRequest(`/auth/handshake?${new URLSearchParams({ return_to: returnTo, ...extraQuery })}`, {
       cookies,
       headers: { "sec-fetch-site": fetchSite },
     }),
@@ -91,6 +97,53 @@ describe("GET /auth/handshake", () => {
 
     await handshake("/account/security", { [SESSION_COOKIE]: session.secret }, "same-origin");
     expect(await lastActive()).toBeGreaterThan(past.getTime());
+  });
+
+  it("shows a retrying page when the database is down", async () => {
+    const session = await createSession();
+    const response = await withUnreachableDatabase(() =>
+      handshake("/organization?tab=<b>", { [SESSION_COOKIE]: session.secret }),
+    );
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("location")).toBeNull();
+    expect(response.cookies.getAll()).toEqual([]);
+    const html = await response.text();
+    expect(html).toContain("Reconnecting…");
+    expect(html).toContain(
+      '<meta http-equiv="refresh" content="5; url=/auth/handshake?return_to=%2Forganization%3Ftab%3D%253Cb%253E&amp;retry=1">',
+    );
+    expect(html).not.toContain("<b>");
+  });
+
+  it("counts no automatic retry as activity", async () => {
+    const session = await createSession();
+    const lastActive = async () => {
+      const [row] = await database.db
+        .select({ lastActiveAt: sessions.lastActiveAt })
+        .from(sessions)
+        .where(eq(sessions.id, session.subject.sessionId));
+      return row?.lastActiveAt.getTime();
+    };
+    const past = new Date(Date.now() - 10 * 60_000);
+    await database.db
+      .update(sessions)
+      .set({ lastActiveAt: past })
+      .where(eq(sessions.id, session.subject.sessionId));
+
+    const response = await handshake(
+      "/account/security",
+      { [SESSION_COOKIE]: session.secret },
+      "same-origin",
+      { retry: "1" },
+    );
+
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toBe("/account/security");
+    expect(await lastActive()).toBe(past.getTime());
   });
 
   it("stops a loop on the second attempt", async () => {

@@ -4,6 +4,7 @@ import { signUp } from "@/lib/auth/accounts";
 import { revokeSession } from "@/lib/auth/sessions";
 import { verifySessionToken } from "@/lib/auth/token-verify";
 import { uniqueEmail, setupTestDatabase } from "@/lib/db/test-database";
+import { withUnreachableDatabase } from "@/lib/db/unreachable-database";
 import { buildRequest, SESSION_COOKIE, TOKEN_COOKIE } from "@/test/requests";
 
 import { POST } from "./route";
@@ -100,6 +101,28 @@ describe("POST /api/auth/refresh", () => {
     expect(refused.cookies.get(SESSION_COOKIE)?.maxAge).toBe(0);
     expect(refused.cookies.get(TOKEN_COOKIE)?.maxAge).toBe(0);
     expect(stillFine.status).toBe(200);
+  });
+
+  it("answers 503 and keeps cookies when the database is down", async () => {
+    const session = await createSessionSecret();
+    const response = await withUnreachableDatabase(() =>
+      POST(refreshRequest(session.secret, SAME_ORIGIN, '{"activity":true}')),
+    );
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect((await response.json()).error.code).toBe("database_unavailable");
+    expect(response.cookies.get(SESSION_COOKIE)).toBeUndefined();
+    expect(response.cookies.get(TOKEN_COOKIE)).toBeUndefined();
+  });
+
+  it("refreshes again once the database is back", async () => {
+    const session = await createSessionSecret();
+    await withUnreachableDatabase(() => POST(refreshRequest(session.secret, SAME_ORIGIN)));
+
+    const response = await POST(refreshRequest(session.secret, SAME_ORIGIN));
+    expect(response.status).toBe(200);
   });
 
   it("answers 401 without a session cookie", async () => {

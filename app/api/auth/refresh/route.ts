@@ -14,7 +14,9 @@ export const dynamic = "force-dynamic";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
-const ENDED_CODES: Record<Exclude<TokenRefresh, { ok: true }>["reason"], ErrorCode> = {
+type EndedReason = Exclude<TokenRefresh, { ok: true }>["reason"];
+
+const ENDED_CODES: Record<Exclude<EndedReason, "database_unavailable">, ErrorCode> = {
   not_active: "session_ended",
   idle_timeout: "session_idle_timeout",
   absolute_timeout: "session_absolute_timeout",
@@ -36,6 +38,7 @@ export interface RefreshResponse {
 /**
  * Mints a new token cookie from the session cookie. The body may be empty or
  * `{"activity": true}` when the user interacted with the page since the last refresh.
+ * Returns 503 `database_unavailable` with `Retry-After` while the database is unreachable.
  */
 export async function POST(request: NextRequest): Promise<NextResponse> {
   if (!isSameOriginRequest(request.headers)) {
@@ -53,7 +56,12 @@ export async function POST(request: NextRequest): Promise<NextResponse> {
     userActivity: activity,
     context: readRequestContext(request.headers, getEnv().trustedProxyHops),
   });
-  if (!refreshed.ok) return signedOut(ENDED_CODES[refreshed.reason]);
+  if (!refreshed.ok) {
+    if (refreshed.reason === "database_unavailable") {
+      return unavailable(refreshed.retryAfterSeconds);
+    }
+    return signedOut(ENDED_CODES[refreshed.reason]);
+  }
 
   const body: RefreshResponse = {
     expiresIn: refreshed.expiresInSeconds,
@@ -85,6 +93,18 @@ async function readActivityFlag(request: NextRequest): Promise<boolean | undefin
 
 function fail(code: ErrorCode, status: number): NextResponse {
   return NextResponse.json(errorBody(code), { status, headers: NO_STORE });
+}
+
+/**
+ * Builds the 503 response to a refresh the database could not serve. The cookies stay,
+ * because the session may well be live: the client keeps its current token until it expires
+ * and retries after the delay.
+ */
+function unavailable(retryAfterSeconds: number): NextResponse {
+  return NextResponse.json(errorBody("database_unavailable"), {
+    status: 503,
+    headers: { ...NO_STORE, "Retry-After": String(retryAfterSeconds) },
+  });
 }
 
 function signedOut(code: ErrorCode): NextResponse {
