@@ -5,6 +5,7 @@ import { SessionProvider } from "@/components/session-provider";
 import { SignOutButton } from "@/components/sign-out-button";
 import { hasRole } from "@/lib/auth/roles";
 import { requireAuth } from "@/lib/auth/server";
+import { isDatabaseUnavailable, reportDatabaseUnavailable } from "@/lib/db/availability";
 import { getDb } from "@/lib/db/client";
 import { listOrganizations } from "@/lib/orgs/organizations";
 
@@ -14,7 +15,7 @@ export default async function SignedInLayout({ children }: { children: React.Rea
   const { claims, expiresInSeconds } = await requireAuth("/account/security");
   // NOTE: the switcher's list is one database read per full page render. Authorization
   // itself never reads the database here; the role comes from the token.
-  const organizations = await listOrganizations(await getDb(), claims.sub);
+  const organizations = await listOrganizationsUnlessUnavailable(claims.sub);
   return (
     <SessionProvider
       userId={claims.sub}
@@ -46,13 +47,31 @@ export default async function SignedInLayout({ children }: { children: React.Rea
           </Link>
         </nav>
         <div className="flex flex-wrap items-center gap-3">
-          <OrganizationSwitcher
-            organizations={organizations.map(({ id, name, role }) => ({ id, name, role }))}
-          />
+          {organizations ? (
+            <OrganizationSwitcher
+              organizations={organizations.map(({ id, name, role }) => ({ id, name, role }))}
+            />
+          ) : (
+            <span className="text-sm text-zinc-600 dark:text-zinc-400">
+              Organizations are unavailable right now
+            </span>
+          )}
           <SignOutButton />
         </div>
       </header>
       {children}
     </SessionProvider>
   );
+}
+
+// During a database outage, pages that need only the token keep working, so the layout shows
+// them without the organization list instead of failing the whole page.
+async function listOrganizationsUnlessUnavailable(userId: string) {
+  try {
+    return await listOrganizations(await getDb(), userId);
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    reportDatabaseUnavailable(error, "signed-in layout");
+    return null;
+  }
 }
