@@ -19,5 +19,7 @@ export function clearExpiredIps(
   query: QueryRows,
   ipRetentionDays: number,
 ): Promise<RetentionResult>;
+export function deleteExpiredThrottles(query: QueryRows): Promise<number>;
 export function formatResult(result: RetentionResult, retentionDays: number): string;
 export function formatIpResult(result: RetentionResult, ipRetentionDays: number): string;
+export function formatThrottleResult(count: number): string;

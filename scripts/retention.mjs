@@ -10,6 +10,9 @@
 // tooling. It reads the same .env files as Next.js (through @next/env) and opens the same
 // database as the app: Postgres when DATABASE_URL is set, otherwise the PGlite folder.
 //
+// It also deletes sign-in throttle rows whose lock and window have passed: they no longer
+// affect any sign-in, and they contain email addresses and IP addresses.
+//
 // NOTE: a PGlite folder must never be opened by two processes at once: PGlite has no lock and
 // corrupts the folder without an error. Stop the dev server (or `next start`) before running
 // this command against PGlite. A Postgres server has no such restriction.
@@ -32,6 +35,9 @@ are kept, however old they are.
 Then clears the IP address of sessions that ended more than IP_RETENTION_DAYS days
 ago (default ${DEFAULT_IP_RETENTION_DAYS}) and of security events older than that. Their
 location and country stay. Active sessions keep their address.
+
+Also deletes expired sign-in throttle rows, whatever the retention periods: a row
+whose lock and counting window have passed no longer affects any sign-in.
 
 Database: Postgres at DATABASE_URL when it is set, otherwise the PGlite folder at
 PGLITE_DATA_DIR (default .data/pglite-development, or .data/pglite-production when
@@ -125,6 +131,18 @@ export async function clearExpiredIps(query, ipRetentionDays) {
   return { sessions: Number(sessions.count), securityEvents: Number(events.count) };
 }
 
+/**
+ * Deletes the sign-in throttle rows that have expired and returns how many it deleted.
+ * `query` runs one SQL statement and resolves to its rows.
+ */
+export async function deleteExpiredThrottles(query) {
+  const [throttles] = await query(
+    `with deleted as (delete from sign_in_throttles where expires_at <= now() returning 1)
+     select count(*)::integer as count from deleted`,
+  );
+  return Number(throttles.count);
+}
+
 /** Describes the result in one line, for the terminal. */
 export function formatResult(result, retentionDays) {
   const sessions = result.sessions === 1 ? "session" : "sessions";
@@ -143,6 +161,11 @@ export function formatIpResult(result, ipRetentionDays) {
     `Cleared the IP address of ${result.sessions} ended ${sessions} and ` +
     `${result.securityEvents} security ${events} older than ${ipRetentionDays} days.`
   );
+}
+
+/** Describes the result of deleteExpiredThrottles in one line, for the terminal. */
+export function formatThrottleResult(count) {
+  return `Deleted ${count} expired sign-in throttle ${count === 1 ? "row" : "rows"}.`;
 }
 
 /**
@@ -219,12 +242,13 @@ async function openPglite(dataDir) {
 async function requireTables(query) {
   const [row] = await query(
     `select to_regclass('public.sessions') is not null as sessions,
-            to_regclass('public.security_events') is not null as events`,
+            to_regclass('public.security_events') is not null as events,
+            to_regclass('public.sign_in_throttles') is not null as throttles`,
   );
-  if (!row.sessions || !row.events) {
+  if (!row.sessions || !row.events || !row.throttles) {
     throw new Error(
-      "The database has no sessions or security_events table. Start the app once so it " +
-        "applies the migrations in drizzle/.",
+      "The database has no sessions, security_events or sign_in_throttles table. Start the " +
+        "app once so it applies the migrations in drizzle/.",
     );
   }
 }
@@ -245,14 +269,16 @@ async function main(args) {
   const ipRetentionDays = parseIpRetentionDays(process.env.IP_RETENTION_DAYS);
   const database = await openDatabase(process.env);
   try {
-    const { deleted, cleared } = await database.transaction(async (query) => {
+    const { deleted, cleared, throttles } = await database.transaction(async (query) => {
       await requireTables(query);
       const deleted = await deleteExpiredHistory(query, retentionDays);
       const cleared = await clearExpiredIps(query, ipRetentionDays);
-      return { deleted, cleared };
+      const throttles = await deleteExpiredThrottles(query);
+      return { deleted, cleared, throttles };
     });
     console.log(`${database.description}: ${formatResult(deleted, retentionDays)}`);
     console.log(`${database.description}: ${formatIpResult(cleared, ipRetentionDays)}`);
+    console.log(`${database.description}: ${formatThrottleResult(throttles)}`);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -9,15 +9,17 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { openDatabase, type Database } from "../lib/db/client";
-import { securityEvents, sessions, users } from "../lib/db/schema";
+import { securityEvents, sessions, signInThrottles, users } from "../lib/db/schema";
 import { setupTestDatabase, uniqueEmail } from "../lib/db/test-database";
 import {
   clearExpiredIps,
   DEFAULT_IP_RETENTION_DAYS,
   DEFAULT_RETENTION_DAYS,
   deleteExpiredHistory,
+  deleteExpiredThrottles,
   formatIpResult,
   formatResult,
+  formatThrottleResult,
   parseIpRetentionDays,
   parseRetentionDays,
   type QueryRows,
@@ -242,6 +244,40 @@ async function expectIpsCleared(db: Database, history: IpHistory) {
   for (const id of history.keptEvents) expect(eventIps[id]).toBe(FIXTURE_IP);
 }
 
+/** Throttle keys, grouped by whether retention must delete them. */
+interface Throttles {
+  expired: string[];
+  live: string[];
+}
+
+/** Inserts throttle rows that expired a moment or long ago, and rows that have not. */
+async function insertThrottles(db: Database): Promise<Throttles> {
+  const insertThrottle = async (expiresAt: Date, lockedUntil: Date | null = null) => {
+    const key = `account:retention-${randomUUID()}@example.test`;
+    await db.insert(signInThrottles).values({
+      key,
+      failures: 6,
+      windowStartedAt: new Date(expiresAt.getTime() - 2 * DAY_MS),
+      lockedUntil,
+      expiresAt,
+    });
+    return key;
+  };
+  const expiredLongAgo = await insertThrottle(daysAgo(40));
+  const expiredJustNow = await insertThrottle(new Date(Date.now() - 1000));
+  const counting = await insertThrottle(new Date(Date.now() + DAY_MS));
+  const locked = await insertThrottle(new Date(Date.now() + DAY_MS), new Date(Date.now() + 60_000));
+  return { expired: [expiredLongAgo, expiredJustNow], live: [counting, locked] };
+}
+
+async function expectThrottlesDeleted(db: Database, throttles: Throttles) {
+  const remaining = await db
+    .select({ key: signInThrottles.key })
+    .from(signInThrottles)
+    .where(inArray(signInThrottles.key, [...throttles.expired, ...throttles.live]));
+  expect(remaining.map((row) => row.key).sort()).toEqual([...throttles.live].sort());
+}
+
 class RollBack extends Error {}
 
 /** Runs `work` in a transaction that always rolls back, so its rows never reach other tests. */
@@ -306,6 +342,29 @@ describe("formatIpResult", () => {
     expect(formatIpResult({ sessions: 1, securityEvents: 1 }, 7)).toBe(
       "Cleared the IP address of 1 ended session and 1 security event older than 7 days.",
     );
+  });
+});
+
+describe("formatThrottleResult", () => {
+  it("counts rows", () => {
+    expect(formatThrottleResult(0)).toBe("Deleted 0 expired sign-in throttle rows.");
+    expect(formatThrottleResult(1)).toBe("Deleted 1 expired sign-in throttle row.");
+    expect(formatThrottleResult(12)).toBe("Deleted 12 expired sign-in throttle rows.");
+  });
+});
+
+describe("deleteExpiredThrottles", () => {
+  it("deletes expired rows, keeps the rest", async () => {
+    await inRolledBackTransaction(async (tx) => {
+      const throttles = await insertThrottles(tx);
+
+      const count = await deleteExpiredThrottles(queryThrough(tx));
+
+      // A shared Postgres database may hold other tests' expired rows.
+      if (database.driver === "pglite") expect(count).toBe(2);
+      else expect(count).toBeGreaterThanOrEqual(2);
+      await expectThrottlesDeleted(tx, throttles);
+    });
   });
 });
 
@@ -497,6 +556,7 @@ describe("db:retention command", () => {
     const history = await insertHistory(seeding.db, 30);
     // Every row of this second history is younger than 30 days, so deletion leaves it all.
     const ipHistory = await insertIpHistory(seeding.db, 10);
+    const throttles = await insertThrottles(seeding.db);
     await seeding.close();
 
     const { code, stdout, stderr } = await runRetention({
@@ -515,10 +575,12 @@ describe("db:retention command", () => {
     expect(stdout).toContain(
       `PGlite at ${dataDir}: Cleared the IP address of 1 ended session and 2 security events older than 10 days.`,
     );
+    expect(stdout).toContain(`PGlite at ${dataDir}: Deleted 2 expired sign-in throttle rows.`);
     const checking = await openDatabase({ pgliteDataDir: dataDir });
     try {
       await expectRetained(checking.db, history);
       await expectIpsCleared(checking.db, ipHistory);
+      await expectThrottlesDeleted(checking.db, throttles);
     } finally {
       await checking.close();
     }
@@ -539,6 +601,7 @@ describe("db:retention command", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Postgres at DATABASE_URL: Deleted \d+ ended sessions and \d+/m);
     expect(stdout).toMatch(/^Postgres at DATABASE_URL: Cleared the IP address of \d+ ended/m);
+    expect(stdout).toMatch(/^Postgres at DATABASE_URL: Deleted \d+ expired sign-in throttle/m);
     await expectRetained(database.db, history);
   });
 });

@@ -10,6 +10,7 @@ import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
 import { MAX_PASSWORD_LENGTH } from "@/lib/auth/forms";
 import { endSession } from "@/lib/auth/sessions";
 import { verifyPasswordForSession } from "@/lib/auth/step-up";
+import { tooManyAttemptsMessage } from "@/lib/auth/throttle";
 import { mintSessionToken } from "@/lib/auth/token";
 import type { OrganizationRole } from "@/lib/auth/token-verify";
 import { getDb } from "@/lib/db/client";
@@ -90,15 +91,21 @@ export async function confirmPasswordAction(
   if (password === "" || password.length > MAX_PASSWORD_LENGTH) {
     return { confirmed: false, error: "Enter your password." };
   }
-  const verified = await verifyPasswordForSession(
+  const confirmation = await verifyPasswordForSession(
     await getDb(),
     session,
     password,
     await currentRequestContext(),
   );
-  if (!verified) return { confirmed: false, error: "That password is incorrect." };
+  if (!confirmation.ok) {
+    const error =
+      confirmation.error === "throttled"
+        ? tooManyAttemptsMessage(confirmation.retryAfterSeconds)
+        : "That password is incorrect.";
+    return { confirmed: false, error };
+  }
 
-  const minted = await mintSessionToken(verified);
+  const minted = await mintSessionToken(confirmation.subject);
   setTokenCookie(await cookies(), minted.token, minted.expiresInSeconds);
   return { confirmed: true };
 }

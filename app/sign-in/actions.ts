@@ -1,13 +1,16 @@
 "use server";
 
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
 
 import { signIn } from "@/lib/auth/accounts";
+import { readSessionSecret } from "@/lib/auth/cookies";
 import { fieldErrorsOf, signInSchema, type FieldErrors, type SignInInput } from "@/lib/auth/forms";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { startBrowserSession } from "@/lib/auth/server";
 import { sendNewSignInAlert } from "@/lib/auth/sign-in-alerts";
+import { tooManyAttemptsMessage } from "@/lib/auth/throttle";
 import { appOrigin } from "@/lib/app-origin";
 import { getDb } from "@/lib/db/client";
 import { configuredNotifier } from "@/lib/notify/configured";
@@ -31,8 +34,16 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   if (!parsed.success) return { email, fieldErrors: fieldErrorsOf(parsed.error) };
 
   const db = await getDb();
-  const result = await signIn(db, parsed.data, await formRequestContext(form));
-  if (!result.ok) return { email, error: CREDENTIALS_REJECTED };
+  const result = await signIn(db, parsed.data, await formRequestContext(form), {
+    replacedSessionSecret: readSessionSecret(await cookies()),
+  });
+  if (!result.ok) {
+    const error =
+      "retryAfterSeconds" in result
+        ? tooManyAttemptsMessage(result.retryAfterSeconds)
+        : CREDENTIALS_REJECTED;
+    return { email, error };
+  }
 
   await startBrowserSession(result.session);
   const { alert } = result.session;

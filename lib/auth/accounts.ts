@@ -1,6 +1,6 @@
 import "server-only";
 
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 
 import type { Database } from "../db/client";
 import { memberships, organizations, sessions, users } from "../db/schema";
@@ -11,8 +11,10 @@ import { recordSecurityEvent } from "../security-events";
 import type { SignInInput, SignUpInput } from "./forms";
 import { createOrganization, findDefaultMembership } from "../orgs/organizations";
 import { hashPassword, verifyAgainstDummyHash, verifyPassword } from "./password";
+import { hashSessionSecret } from "./secret";
 import { createSession, revokeOtherSessions, type CreatedSession } from "./sessions";
 import { verifyPasswordForSession } from "./step-up";
+import { accountLimit, ipLimit, reserveAttempt, settleSuccessfulAttempt } from "./throttle";
 import type { TokenSubject } from "./token";
 
 export type SignUpResult =
@@ -58,22 +60,44 @@ export async function signUp(
   }
 }
 
-export type SignInResult = { ok: true; session: CreatedSession } | { ok: false };
+export type SignInResult =
+  | { ok: true; session: CreatedSession }
+  | { ok: false }
+  /** Too many recent failures for this email or address; the password was not checked. */
+  | { ok: false; retryAfterSeconds: number };
+
+export interface SignInOptions {
+  /**
+   * The session secret from a cookie the browser already sent. Its session, if still
+   * active, ends as signed out when the new one starts, because the new cookie overwrites
+   * the old one and no browser can use that session any more.
+   */
+  replacedSessionSecret?: string;
+  /** The current time for throttling; tests pass a fixed one. */
+  now?: Date;
+}
 
 /**
- * Checks the password and creates a new session. Every failure looks the same to the
- * caller, and an unknown email costs one password hash like a known one.
+ * Checks the password and creates a new session with a new id and secret. Every failure
+ * looks the same to the caller, and an unknown email costs one password hash like a known
+ * one. Throttled attempts are rejected before any hashing, alike for known and unknown
+ * emails.
  */
 export async function signIn(
   db: Database,
   input: SignInInput,
   context: RequestContext,
+  options: SignInOptions = {},
 ): Promise<SignInResult> {
-  const [user] = await db
-    .select({ id: users.id, passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, input.email.toLowerCase()))
-    .limit(1);
+  const ip = ipLimit(context.ip);
+  const limits = ip ? [accountLimit(input.email), ip] : [accountLimit(input.email)];
+  const reservation = await reserveAttempt(db, limits, { now: options.now });
+  if (!reservation.admitted) {
+    if (reservation.firstRejection) await recordThrottledSignIn(db, input, context, reservation);
+    return { ok: false, retryAfterSeconds: reservation.retryAfterSeconds };
+  }
+
+  const user = await findUserByEmail(db, input.email);
 
   if (!user) {
     await verifyAgainstDummyHash(input.password);
@@ -92,6 +116,10 @@ export async function signIn(
   }
 
   const session = await db.transaction(async (tx) => {
+    await settleSuccessfulAttempt(tx, reservation.keys);
+    if (options.replacedSessionSecret) {
+      await endReplacedSession(tx, options.replacedSessionSecret, context);
+    }
     const created = await createSession(
       tx,
       user.id,
@@ -118,6 +146,62 @@ export async function signIn(
     "signed in",
   );
   return { ok: true, session };
+}
+
+async function findUserByEmail(db: Database, email: string) {
+  const [user] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
+    .limit(1);
+  return user;
+}
+
+// Recorded once per lock and key, however many attempts the lock rejects.
+async function recordThrottledSignIn(
+  db: Database,
+  input: SignInInput,
+  context: RequestContext,
+  rejection: { key: string; retryAfterSeconds: number },
+): Promise<void> {
+  const user = await findUserByEmail(db, input.email);
+  const limit = rejection.key.startsWith("ip:") ? "ip" : "account";
+  await recordSecurityEvent(db, {
+    type: "sign_in_failed",
+    userId: user?.id ?? null,
+    context,
+    detail: { reason: "throttled", limit },
+  });
+  log.info(
+    {
+      userId: user?.id,
+      limit,
+      ip: maskIp(context.ip),
+      retryAfterSeconds: rejection.retryAfterSeconds,
+    },
+    "sign-in throttled",
+  );
+}
+
+// Signs out the session whose cookie this sign-in replaces, of this user or any other.
+async function endReplacedSession(
+  db: Database,
+  secret: string,
+  context: RequestContext,
+): Promise<void> {
+  const [ended] = await db
+    .update(sessions)
+    .set({ status: "ended", endReason: "signed_out", endedAt: sql`now()` })
+    .where(and(eq(sessions.secretHash, hashSessionSecret(secret)), eq(sessions.status, "active")))
+    .returning({ id: sessions.id, userId: sessions.userId });
+  if (!ended) return;
+  await recordSecurityEvent(db, {
+    type: "sign_out",
+    userId: ended.userId,
+    sessionId: ended.id,
+    context,
+  });
+  log.info({ userId: ended.userId, sessionId: ended.id }, "signed out by a new sign-in");
 }
 
 // The devices page marks these sign-ins "New"; a key is present only when it is true.
@@ -149,7 +233,8 @@ export function personalOrganizationName(displayName: string): string {
 
 export type PasswordChangeResult =
   | { ok: true; subject: TokenSubject; signedOutSessions: number }
-  | { ok: false; error: "wrong_password" | "session_ended" };
+  | { ok: false; error: "wrong_password" | "session_ended" }
+  | { ok: false; error: "throttled"; retryAfterSeconds: number };
 
 /**
  * Changes the password after checking the current one, and signs out every other session
@@ -162,8 +247,9 @@ export async function changePassword(
   passwords: { current: string; next: string },
   context: RequestContext,
 ): Promise<PasswordChangeResult> {
-  const verified = await verifyPasswordForSession(db, session, passwords.current, context);
-  if (!verified) return { ok: false, error: "wrong_password" };
+  const confirmation = await verifyPasswordForSession(db, session, passwords.current, context);
+  if (!confirmation.ok) return confirmation;
+  const verified = confirmation.subject;
 
   const passwordHash = await hashPassword(passwords.next);
   const signedOut = await db.transaction(async (tx) => {

@@ -103,11 +103,15 @@ describe("step-up verification", () => {
       .where(eq(sessions.id, current.subject.sessionId));
     const stale = { ...current.subject, lastVerifiedAt: old };
 
-    expect(await verifyPasswordForSession(database.db, stale, "wrong guess", CONTEXT)).toBeNull();
-    const verified = await verifyPasswordForSession(database.db, stale, PASSWORD, CONTEXT);
+    expect(await verifyPasswordForSession(database.db, stale, "wrong guess", CONTEXT)).toEqual({
+      ok: false,
+      error: "wrong_password",
+    });
+    const confirmation = await verifyPasswordForSession(database.db, stale, PASSWORD, CONTEXT);
+    const verified = confirmation.ok ? confirmation.subject : stale;
 
-    expect(verified?.lastVerifiedAt.getTime()).toBeGreaterThan(Date.now() - 10_000);
-    expect(isRecentlyVerified(verified ?? stale, 600)).toBe(true);
+    expect(verified.lastVerifiedAt.getTime()).toBeGreaterThan(Date.now() - 10_000);
+    expect(isRecentlyVerified(verified, 600)).toBe(true);
   });
 });
 

@@ -201,3 +201,26 @@ export const securityEvents = pgTable(
   },
   (table) => [index("security_events_user_created_idx").on(table.userId, table.createdAt)],
 );
+
+// Failed password checks per throttle key, kept in the database because every app instance
+// must see the same counts. Rows are short-lived: once `expires_at` has passed a row has no
+// effect, the next attempt starts it over, and the retention command deletes it.
+export const signInThrottles = pgTable(
+  "sign_in_throttles",
+  {
+    // "account:" plus the lower-case email (also for emails without an account), or "ip:"
+    // plus an IPv4 address or an IPv6 /64 network.
+    key: text("key").primaryKey(),
+    // Failures since `window_started_at`. An attempt counts as a failure from before its
+    // password check until a success takes it back.
+    failures: integer("failures").notNull(),
+    windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+    // Attempts before this time are rejected without a password check; null when not locked.
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    // Whether a rejected attempt during the current lock was already recorded as a security
+    // event, so that a flood of rejected attempts records one.
+    rejectionRecorded: boolean("rejection_recorded").notNull().default(false),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [check("sign_in_throttles_failures_not_negative", sql`${table.failures} >= 0`)],
+);
