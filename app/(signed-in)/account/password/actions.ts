@@ -4,7 +4,7 @@ import { cookies } from "next/headers";
 
 import { redirect } from "next/navigation";
 
-import { changePassword, deleteAccount } from "@/lib/auth/accounts";
+import { changePassword, deleteAccount, type PasswordChangeResult } from "@/lib/auth/accounts";
 import { clearAuthCookies, setTokenCookie } from "@/lib/auth/cookies";
 import {
   fieldErrorsOf,
@@ -14,6 +14,7 @@ import {
 } from "@/lib/auth/forms";
 import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
 import { isRecentlyVerified } from "@/lib/auth/step-up";
+import { tooManyAttemptsMessage } from "@/lib/auth/throttle";
 import { mintSessionToken } from "@/lib/auth/token";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
@@ -41,9 +42,7 @@ export async function changePasswordAction(
     { current: input.data.currentPassword, next: input.data.newPassword },
     await currentRequestContext(),
   );
-  if (!result.ok) {
-    return { fieldErrors: { currentPassword: "That password is incorrect." } };
-  }
+  if (!result.ok) return { fieldErrors: { currentPassword: passwordChangeError(result) } };
 
   const minted = await mintSessionToken(result.subject);
   setTokenCookie(await cookies(), minted.token, minted.expiresInSeconds);
@@ -75,4 +74,10 @@ export async function deleteAccountAction(
   }
   clearAuthCookies(await cookies());
   redirect("/?account=deleted");
+}
+
+function passwordChangeError(result: Exclude<PasswordChangeResult, { ok: true }>): string {
+  if (result.error === "throttled") return tooManyAttemptsMessage(result.retryAfterSeconds);
+  if (result.error === "session_ended") return "This session has ended. Sign in again.";
+  return "That password is incorrect.";
 }
