@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { securityEvents, sessions, signInThrottles } from "../db/schema";
-import { setupTestDatabase, uniqueEmail } from "../db/test-database";
+import { setupTestDatabase, uniqueEmail, uniqueIpv4 } from "../db/test-database";
 import type { RequestContext } from "../device/request-context";
 import { signIn, signUp, type SignInResult } from "./accounts";
 import { verifyAgainstDummyHash, verifyPassword } from "./password";
@@ -32,10 +32,7 @@ function at(seconds: number): Date {
 }
 
 // A fresh address per test, so that address counts of other tests and runs never add up.
-function freshIpv4(): string {
-  const [a = 0, b = 0, c = 0] = randomBytes(3);
-  return `10.${a}.${b}.${c}`;
-}
+const freshIpv4 = uniqueIpv4;
 
 function freshIpv6Prefix(): string {
   return `2001:db8:${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}`;

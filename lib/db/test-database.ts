@@ -2,6 +2,8 @@
 // server in DATABASE_URL. Tests create their own users with unique emails, so files can
 // share one Postgres database without cleaning up after each other.
 
+import { randomBytes } from "node:crypto";
+
 import { afterAll, beforeAll } from "vitest";
 
 import { openDatabase, setDatabaseForTests, type Database, type DatabaseHandle } from "./client";
@@ -43,4 +45,13 @@ let counter = 0;
 export function uniqueEmail(label = "user"): string {
   counter += 1;
   return `${label}-${Date.now().toString(36)}-${process.pid}-${counter}@example.test`;
+}
+
+/**
+ * Returns a random private IPv4 address. Tests that fail sign-ins use one, so that the
+ * per-address sign-in limit never adds up across tests and runs sharing one Postgres database.
+ */
+export function uniqueIpv4(): string {
+  const [a = 0, b = 0, c = 0] = randomBytes(3);
+  return `10.${a}.${b}.${c}`;
 }
