@@ -1,7 +1,10 @@
+import { randomInt } from "node:crypto";
+
 import { and, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { changePassword, signIn, signUp } from "./auth/accounts";
+import { renameSession } from "./auth/devices";
 import { endSession } from "./auth/sessions";
 import { verifyPasswordForSession } from "./auth/step-up";
 import { securityEvents } from "./db/schema";
@@ -20,11 +23,16 @@ import { recordSecurityEvent } from "./security-events";
 const database = setupTestDatabase();
 
 const PASSWORD = "correct horse battery";
+// A random documentation address per run, so the failed sign-ins below never add up to the
+// per-address sign-in limit across runs that share one Postgres database.
+const MEMBER_IP = `203.0.113.${randomInt(1, 255)}`;
 const MEMBER_LAPTOP: RequestContext = {
   userAgent:
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-  ip: "203.0.113.7",
+  ip: MEMBER_IP,
 };
+const SAFARI_ON_MAC =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15";
 const ADMIN_LAPTOP: RequestContext = {
   userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
   ip: "198.51.100.99",
@@ -87,7 +95,9 @@ describe("listSecurityActivity", () => {
       type: "sign_up",
       description: "Account created",
       device: { browser: "Chrome", os: "macOS", deviceType: "desktop" },
-      ip: "203.0.113.7",
+      ip: MEMBER_IP,
+      // 203.0.113.0/24 is reserved for documentation, so no location database lists it.
+      location: null,
       newDevice: false,
       newCountry: false,
       createdAt: expect.any(Date),
@@ -335,8 +345,114 @@ describe("listSecurityActivity", () => {
       "Account created",
       "Named a device “Work laptop”",
       "Removed the name of a device",
-      "Reported a sign-in as not yours and signed it out",
+      "Reported a sign-in from Chrome on macOS as not yours and signed it out",
     ]);
+  });
+
+  it("labels a sign-in as its session does", async () => {
+    // The sign-in form reported 0 touch points, so the session is a Mac, not an iPad.
+    const mac: RequestContext = { userAgent: SAFARI_ON_MAC, ip: "203.0.113.8", maxTouchPoints: 0 };
+    const account = await createAccount("Ada", mac);
+
+    const [entry] = await listSecurityActivity(database.db, account.userId);
+
+    expect(entry?.device).toEqual({ browser: "Safari", os: "macOS", deviceType: "desktop" });
+  });
+
+  it("parses the user agent without a session", async () => {
+    const account = await createAccount("Ada");
+    const safari: RequestContext = { userAgent: SAFARI_ON_MAC, ip: "203.0.113.8" };
+    await signIn(database.db, { email: account.email, password: "wrong password" }, safari);
+
+    const [failure] = await listSecurityActivity(database.db, account.userId);
+
+    expect(failure?.type).toBe("sign_in_failed");
+    expect(failure?.device).toEqual({ browser: "Safari", os: "Mac or iPad", deviceType: "other" });
+  });
+
+  it("shows the location of the sign-in's IP", async () => {
+    const local: RequestContext = { ...MEMBER_LAPTOP, ip: "127.0.0.1" };
+    const account = await createAccount("Ada", local);
+    const sessionId = account.session.subject.sessionId;
+    await recordSecurityEvent(database.db, {
+      type: "password_verified",
+      userId: account.userId,
+      sessionId,
+      context: { ...local, ip: "203.0.113.99" },
+    });
+
+    const [otherIp, created] = await listSecurityActivity(database.db, account.userId);
+
+    expect(created?.type).toBe("sign_up");
+    expect(created?.location).toBe("Local network");
+    // The session signed in from another IP, whose location is not the request's.
+    expect(otherIp?.type).toBe("password_verified");
+    expect(otherIp?.ip).toBe("203.0.113.99");
+    expect(otherIp?.location).toBeNull();
+  });
+
+  it("names the device that was signed out", async () => {
+    const account = await createAccount("Ada");
+    const desktop = await signIn(
+      database.db,
+      { email: account.email, password: PASSWORD },
+      ADMIN_LAPTOP,
+    );
+    if (!desktop.ok) throw new Error("sign-in failed in test setup");
+    await recordSecurityEvent(database.db, {
+      type: "session_revoked",
+      userId: account.userId,
+      sessionId: desktop.session.subject.sessionId,
+      context: MEMBER_LAPTOP,
+      detail: { revokedBy: account.session.subject.sessionId },
+    });
+
+    const [revoked] = await listSecurityActivity(database.db, account.userId);
+
+    expect(revoked?.description).toBe("Signed out Firefox on Windows");
+    // The device line belongs to the laptop that sent the request.
+    expect(revoked?.device?.browser).toBe("Chrome");
+    expect(revoked?.ip).toBe(MEMBER_LAPTOP.ip);
+  });
+
+  it("shows the renaming device", async () => {
+    const account = await createAccount("Ada");
+    const desktop = await signIn(
+      database.db,
+      { email: account.email, password: PASSWORD },
+      ADMIN_LAPTOP,
+    );
+    if (!desktop.ok) throw new Error("sign-in failed in test setup");
+    await renameSession(database.db, {
+      userId: account.userId,
+      sessionId: account.session.subject.sessionId,
+      requestSessionId: desktop.session.subject.sessionId,
+      name: "Work laptop",
+      context: ADMIN_LAPTOP,
+    });
+
+    const [renamed] = await listSecurityActivity(database.db, account.userId);
+
+    expect(renamed?.description).toBe("Named a device “Work laptop”");
+    expect(renamed?.device?.browser).toBe("Firefox");
+  });
+
+  it("ignores another user's session", async () => {
+    const owner = await createAccount("Owner");
+    const stranger = await createAccount("Stranger", ADMIN_LAPTOP);
+    await recordSecurityEvent(database.db, {
+      type: "session_revoked",
+      userId: owner.userId,
+      sessionId: stranger.session.subject.sessionId,
+      context: MEMBER_LAPTOP,
+      detail: { revokedBy: stranger.session.subject.sessionId },
+    });
+
+    const [revoked] = await listSecurityActivity(database.db, owner.userId);
+
+    expect(revoked?.description).toBe("Signed out another device");
+    expect(revoked?.device?.browser).toBe("Chrome");
+    expect(JSON.stringify(revoked)).not.toContain("Firefox");
   });
 
   it("stops at the limit", async () => {
@@ -361,6 +477,7 @@ describe("listSecurityActivity", () => {
       "device",
       "id",
       "ip",
+      "location",
       "newCountry",
       "newDevice",
       "type",

@@ -17,6 +17,7 @@ function facts(type: SecurityEventType, overrides: Partial<SecurityEventFacts> =
     failedStep: null,
     byAnotherUser: false,
     sessionName: null,
+    sessionLabel: null,
     ...overrides,
   };
 }
@@ -98,6 +99,18 @@ describe("describeSecurityEvent", () => {
     [null, "Renamed a device"],
   ])("session renamed to %j", (sessionName, text) => {
     expect(describeSecurityEvent(facts("session_renamed", { sessionName }))).toBe(text);
+  });
+
+  it("names the signed-out device", () => {
+    const revoked = facts("session_revoked", { sessionLabel: "Work laptop (Chrome on macOS)" });
+    expect(describeSecurityEvent(revoked)).toBe("Signed out Work laptop (Chrome on macOS)");
+  });
+
+  it("names the reported device", () => {
+    const reported = facts("session_reported", { sessionLabel: "Firefox on Windows" });
+    expect(describeSecurityEvent(reported)).toBe(
+      "Reported a sign-in from Firefox on Windows as not yours and signed it out",
+    );
   });
 
   it.each(SECURITY_EVENT_TYPES)("has a sentence for %s", (type) => {

@@ -19,6 +19,11 @@ export interface SecurityEventFacts {
   byAnotherUser: boolean;
   /** `name` of a renamed session, as stored: empty when the name was removed. */
   sessionName: string | null;
+  /**
+   * Label of the session that a revoke or report ended, such as "Work laptop (Chrome on
+   * macOS)". Null when the event has no session or the session is not the user's.
+   */
+  sessionLabel: string | null;
 }
 
 /** Flags for what was new about a sign-in, as stored on its session or in its "sign_in" event. */
@@ -55,7 +60,7 @@ function baseSentence(facts: SecurityEventFacts): string {
     case "sign_out":
       return "Signed out";
     case "session_revoked":
-      return "Signed out another device";
+      return facts.sessionLabel ? `Signed out ${facts.sessionLabel}` : "Signed out another device";
     case "organization_switched":
       return `Switched to ${organization}`;
     case "member_added":
@@ -73,7 +78,9 @@ function baseSentence(facts: SecurityEventFacts): string {
     case "organization_policy_changed":
       return `Session policy changed in ${organization}`;
     case "session_reported":
-      return "Reported a sign-in as not yours and signed it out";
+      return facts.sessionLabel
+        ? `Reported a sign-in from ${facts.sessionLabel} as not yours and signed it out`
+        : "Reported a sign-in as not yours and signed it out";
     case "session_renamed":
       return describeRename(facts.sessionName);
     default:

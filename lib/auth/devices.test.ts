@@ -6,7 +6,13 @@ import { describe, expect, it } from "vitest";
 import { securityEvents, sessions, users } from "../db/schema";
 import { setupTestDatabase, uniqueEmail } from "../db/test-database";
 import type { RequestContext } from "../device/request-context";
-import { listDevices, MAX_SESSION_NAME_LENGTH, renameSession } from "./devices";
+import {
+  describeNamedDevice,
+  listDevices,
+  MAX_SESSION_NAME_CODE_UNITS,
+  MAX_SESSION_NAME_LENGTH,
+  renameSession,
+} from "./devices";
 
 const database = setupTestDatabase();
 
@@ -15,6 +21,8 @@ const CHROME_ON_MAC =
 const FIREFOX_ON_WINDOWS =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const CONTEXT: RequestContext = { userAgent: CHROME_ON_MAC, ip: "203.0.113.7" };
+// The session that sends rename requests in these tests. It is only recorded, never looked up.
+const REQUESTER = randomUUID();
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
@@ -263,12 +271,15 @@ describe("renameSession", () => {
       userId,
       sessionId,
       name: "  Work laptop ",
+      requestSessionId: REQUESTER,
       context: CONTEXT,
     });
 
     expect(result).toEqual({ ok: true, name: "Work laptop", changed: true });
     expect(await readName(sessionId)).toBe("Work laptop");
-    expect(await renameEvents(sessionId)).toEqual([{ detail: { name: "Work laptop" }, userId }]);
+    expect(await renameEvents(sessionId)).toEqual([
+      { detail: { name: "Work laptop", renamedBy: REQUESTER }, userId },
+    ]);
   });
 
   it("clears the name when empty", async () => {
@@ -279,12 +290,15 @@ describe("renameSession", () => {
       userId,
       sessionId,
       name: "   ",
+      requestSessionId: REQUESTER,
       context: CONTEXT,
     });
 
     expect(result).toEqual({ ok: true, name: null, changed: true });
     expect(await readName(sessionId)).toBeNull();
-    expect(await renameEvents(sessionId)).toEqual([{ detail: { name: "" }, userId }]);
+    expect(await renameEvents(sessionId)).toEqual([
+      { detail: { name: "", renamedBy: REQUESTER }, userId },
+    ]);
   });
 
   it("records nothing for the same name", async () => {
@@ -295,6 +309,7 @@ describe("renameSession", () => {
       userId,
       sessionId,
       name: "Phone",
+      requestSessionId: REQUESTER,
       context: CONTEXT,
     });
 
@@ -307,9 +322,87 @@ describe("renameSession", () => {
     const sessionId = await insertSession(userId);
     const name = "x".repeat(MAX_SESSION_NAME_LENGTH);
 
-    const result = await renameSession(database.db, { userId, sessionId, name, context: CONTEXT });
+    const result = await renameSession(database.db, {
+      userId,
+      sessionId,
+      name,
+      requestSessionId: REQUESTER,
+      context: CONTEXT,
+    });
 
     expect(result).toEqual({ ok: true, name, changed: true });
+  });
+
+  it.each([
+    ["emoji joined by zero-width joiners", "👩\u200D💻"],
+    ["combining accents", "e\u0301"],
+    ["flags", "🇩🇪"],
+  ])("counts %s as one character", async (_case, character) => {
+    const userId = await createUser();
+    const sessionId = await insertSession(userId);
+    const name = character + "x".repeat(MAX_SESSION_NAME_LENGTH - 1);
+
+    const accepted = await renameSession(database.db, {
+      userId,
+      sessionId,
+      requestSessionId: REQUESTER,
+      name,
+      context: CONTEXT,
+    });
+    const rejected = await renameSession(database.db, {
+      userId,
+      sessionId,
+      requestSessionId: REQUESTER,
+      name: `${name}x`,
+      context: CONTEXT,
+    });
+
+    expect(accepted).toEqual({ ok: true, name: name.normalize("NFC"), changed: true });
+    expect(rejected).toEqual({
+      ok: false,
+      error: "invalid_name",
+      message: "Use at most 60 characters.",
+    });
+  });
+
+  it("stores the NFC form", async () => {
+    const userId = await createUser();
+    const sessionId = await insertSession(userId, { name: "Caf\u00E9" });
+
+    // The same name with a combining accent is the stored name, so nothing changes.
+    const result = await renameSession(database.db, {
+      userId,
+      sessionId,
+      requestSessionId: REQUESTER,
+      name: "Cafe\u0301",
+      context: CONTEXT,
+    });
+
+    expect(result).toEqual({ ok: true, name: "Caf\u00E9", changed: false });
+    expect(await renameEvents(sessionId)).toEqual([]);
+  });
+
+  it("caps the stored code units", async () => {
+    const userId = await createUser();
+    const sessionId = await insertSession(userId, { name: "Kept" });
+    // 22 family emoji: 22 characters, but 11 UTF-16 code units each.
+    const name = "👨\u200D👩\u200D👧\u200D👦".repeat(22);
+    expect(name.length).toBeGreaterThan(MAX_SESSION_NAME_CODE_UNITS);
+
+    const result = await renameSession(database.db, {
+      userId,
+      sessionId,
+      requestSessionId: REQUESTER,
+      name,
+      context: CONTEXT,
+    });
+
+    expect(result).toEqual({
+      ok: false,
+      error: "invalid_name",
+      message: "The name is too long to store. Use fewer accents, symbols or emoji.",
+    });
+    expect(await readName(sessionId)).toBe("Kept");
   });
 
   it.each([
@@ -330,7 +423,13 @@ describe("renameSession", () => {
     const userId = await createUser();
     const sessionId = await insertSession(userId, { name: "Kept" });
 
-    const result = await renameSession(database.db, { userId, sessionId, name, context: CONTEXT });
+    const result = await renameSession(database.db, {
+      userId,
+      sessionId,
+      name,
+      requestSessionId: REQUESTER,
+      context: CONTEXT,
+    });
 
     expect(result).toEqual({ ok: false, error: "invalid_name", message });
     expect(await readName(sessionId)).toBe("Kept");
@@ -346,6 +445,7 @@ describe("renameSession", () => {
       userId: strangerId,
       sessionId,
       name: "Mine now",
+      requestSessionId: REQUESTER,
       context: CONTEXT,
     });
 
@@ -362,6 +462,7 @@ describe("renameSession", () => {
       userId,
       sessionId,
       name: "Old laptop",
+      requestSessionId: REQUESTER,
       context: CONTEXT,
     });
 
@@ -376,9 +477,22 @@ describe("renameSession", () => {
       userId,
       sessionId,
       name: "Laptop",
+      requestSessionId: REQUESTER,
       context: CONTEXT,
     });
 
     expect(result).toEqual({ ok: false, error: "session_not_found" });
+  });
+});
+
+describe("describeNamedDevice", () => {
+  it("puts the name first", () => {
+    const device = { name: "Work laptop", browser: "Chrome", os: "macOS" };
+    expect(describeNamedDevice(device)).toBe("Work laptop (Chrome on macOS)");
+  });
+
+  it("uses the label without a name", () => {
+    const device = { name: null, browser: "Chrome", os: "macOS" };
+    expect(describeNamedDevice(device)).toBe("Chrome on macOS");
   });
 });

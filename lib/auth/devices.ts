@@ -6,12 +6,18 @@ import { z } from "zod";
 import type { Database } from "../db/client";
 import { sessions } from "../db/schema";
 import type { RequestContext } from "../device/request-context";
-import type { DeviceType } from "../device/user-agent";
+import { describeDevice, type DeviceInfo, type DeviceType } from "../device/user-agent";
 import { recordSecurityEvent } from "../security-events";
 import { visibleName } from "./forms";
 
-/** Maximum length of a session name, in UTF-16 code units as `maxLength` and zod count them. */
+/**
+ * Maximum length of a session name in user-perceived characters, so that an emoji or an
+ * accented letter counts as one whatever code points it is made of.
+ */
 export const MAX_SESSION_NAME_LENGTH = 60;
+
+/** Maximum length of a session name in UTF-16 code units, which bounds what one name stores. */
+export const MAX_SESSION_NAME_CODE_UNITS = 240;
 
 /** One active session inside a device group, as its owner sees it. */
 export interface GroupedSession {
@@ -137,18 +143,25 @@ function toDeviceGroup(
   };
 }
 
-// Beside the hidden characters that `visibleName` rejects, this catches U+061C (Arabic letter
-// mark), the one Unicode Bidi_Control character that its list misses.
-const BIDI_CONTROL = /\p{Bidi_Control}/u;
+/** Formats "Work laptop (Chrome on macOS)" for a named session, or the device label alone. */
+export function describeNamedDevice(
+  device: Pick<DeviceInfo, "browser" | "os"> & { name: string | null },
+): string {
+  const label = describeDevice(device);
+  return device.name ? `${device.name} (${label})` : label;
+}
 
-const sessionNameSchema = visibleName("a name", MAX_SESSION_NAME_LENGTH).refine(
-  (value) => !BIDI_CONTROL.test(value),
-  { error: "Remove invisible or text-direction characters." },
+const sessionNameSchema = visibleName(
+  "a name",
+  MAX_SESSION_NAME_LENGTH,
+  MAX_SESSION_NAME_CODE_UNITS,
 );
 
 export interface RenameSessionInput {
   userId: string;
   sessionId: string;
+  /** The session that sent the request, which may differ from the renamed one. */
+  requestSessionId: string;
   /** The new name as submitted; empty or only spaces removes the name. */
   name: string;
   /** The request that asked for the change, recorded in the security event. */
@@ -174,6 +187,7 @@ export async function renameSession(
   if (!z.uuid().safeParse(input.sessionId).success) {
     return { ok: false, error: "session_not_found" };
   }
+  // Only spaces count as empty, as the form's hint promises, so they remove the name too.
   const trimmed = input.name.trim();
   let name: string | null = null;
   if (trimmed !== "") {
@@ -205,8 +219,9 @@ export async function renameSession(
       userId: input.userId,
       sessionId: input.sessionId,
       context: input.context,
-      // An empty string records that the name was removed.
-      detail: { name: name ?? "" },
+      // An empty string records that the name was removed. `renamedBy` lets the activity list
+      // show the device that made the change instead of the renamed one.
+      detail: { name: name ?? "", renamedBy: input.requestSessionId },
     });
     return { ok: true, name, changed: true } as const;
   });

@@ -2,30 +2,65 @@
 
 import { z } from "zod";
 
-export const MIN_PASSWORD_LENGTH = 10;
-// Long enough for any passphrase or password manager, short enough that hashing it cannot
-// be used to burn CPU.
-export const MAX_PASSWORD_LENGTH = 256;
+import { MAX_DISPLAY_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./form-limits";
 
-// Control characters, invisible spaces and text-direction overrides: a name containing
-// U+202E can make the text after it, such as an email address, display reversed. Zero-width
-// joiners (U+200C, U+200D) stay allowed because several scripts and emoji need them.
-const HIDDEN_CHARACTERS =
-  /[\p{Cc}\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
+// Client components import the limits from ./form-limits, which has no zod.
+export { MAX_DISPLAY_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH };
 
-/** Builds the schema of a short visible name: trimmed, 1 to `maxLength` characters, no hidden characters. */
-export function visibleName(label: string, maxLength: number) {
-  return z
-    .string()
-    .trim()
-    .min(1, { error: `Enter ${label}.` })
-    .max(maxLength, { error: `Use at most ${maxLength} characters.` })
-    .refine((value) => !HIDDEN_CHARACTERS.test(value), {
-      error: "Remove invisible or text-direction characters.",
-    });
+// Control characters, invisible spaces and text-direction marks. A name containing U+202E can
+// make the text after it, such as an email address, display reversed. Bidi_Control covers
+// every direction mark and override, U+061C (Arabic letter mark) included. Zero-width joiners
+// (U+200C, U+200D) stay allowed because several scripts and emoji need them.
+const HIDDEN_CHARACTERS = /[\p{Cc}\p{Bidi_Control}\u200B\u2060-\u2064\uFEFF]/u;
+
+// A user-perceived character of a name is at most a few UTF-16 code units, except for long
+// emoji sequences and stacked combining marks. Allowing four per character on average keeps
+// every name of ordinary text and emoji, and bounds what one name can store.
+const CODE_UNITS_PER_CHARACTER = 4;
+
+/**
+ * Counts the user-perceived characters (extended grapheme clusters) of `value`, so an emoji
+ * sequence joined with U+200D, a flag or a letter with combining accents counts as one. Stops
+ * counting past `limit`, so a long value costs no more than the check needs.
+ */
+export function countCharacters(value: string, limit = Infinity): number {
+  const segments = new Intl.Segmenter("en", { granularity: "grapheme" })
+    .segment(value)
+    [Symbol.iterator]();
+  let count = 0;
+  while (count <= limit && !segments.next().done) count += 1;
+  return count;
 }
 
-export const MAX_DISPLAY_NAME_LENGTH = 80;
+/**
+ * Builds the schema of a short visible name. The name is trimmed and normalized to NFC, so an
+ * accented letter typed as one code point or as a letter plus a combining accent counts and
+ * compares the same. It needs 1 to `maxLength` user-perceived characters, at most
+ * `maxCodeUnits` UTF-16 code units, and no hidden characters.
+ */
+export function visibleName(
+  label: string,
+  maxLength: number,
+  maxCodeUnits = maxLength * CODE_UNITS_PER_CHARACTER,
+) {
+  return (
+    z
+      .string()
+      .trim()
+      .normalize("NFC")
+      .min(1, { error: `Enter ${label}.` })
+      .refine((value) => countCharacters(value, maxLength) <= maxLength, {
+        error: `Use at most ${maxLength} characters.`,
+      })
+      // `.max()` would count code points, not UTF-16 code units, in zod 4.6.
+      .refine((value) => value.length <= maxCodeUnits, {
+        error: "The name is too long to store. Use fewer accents, symbols or emoji.",
+      })
+      .refine((value) => !HIDDEN_CHARACTERS.test(value), {
+        error: "Remove invisible or text-direction characters.",
+      })
+  );
+}
 
 const email = z
   .string()

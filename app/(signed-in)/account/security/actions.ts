@@ -106,15 +106,20 @@ export async function revokeSessionsAction(
 
   revalidatePath("/account/security");
   const seconds = getEnv().tokenTtlSeconds;
-  const sessions = revokedCount === 1 ? "1 session" : `${revokedCount} sessions`;
+  // Worded like the single revoke above, whose message the person may have seen before.
   return {
-    message: `Signed out ${sessions}. Each loses access within ${seconds} seconds, when its current token expires.`,
+    message:
+      revokedCount === 1
+        ? `The session was signed out. It loses access within ${seconds} seconds, when its current token expires.`
+        : `The ${revokedCount} sessions were signed out. Each loses access within ${seconds} seconds, when its current token expires.`,
   };
 }
 
 /**
- * Sets the name of one of the caller's active sessions, or removes it when the name is empty.
- * The caller's own session row is re-read first, and only the caller's sessions can be named.
+ * Sets the name of one of the caller's active sessions, or removes it when the name is empty
+ * or only spaces. The caller's own session row is re-read first, and only the caller's
+ * sessions can be named. Every outcome has a message, an unchanged name included, so that a
+ * save never passes without a word.
  */
 export async function renameSessionAction(
   _previous: DeviceActionState,
@@ -130,11 +135,19 @@ export async function renameSessionAction(
   const result = await renameSession(await getDb(), {
     userId: session.userId,
     sessionId: target.data,
+    requestSessionId: session.sessionId,
     name,
     context: await currentRequestContext(),
   });
   if (!result.ok) return result.error === "invalid_name" ? { error: result.message } : notFound;
-  if (!result.changed) return {};
+  if (!result.changed) {
+    return {
+      message:
+        result.name === null
+          ? "The device has no name, so nothing changed."
+          : `The device is already named “${result.name}”, so nothing changed.`,
+    };
+  }
 
   log.info({ userId: session.userId, sessionId: target.data }, "session renamed");
   revalidatePath("/account/security");

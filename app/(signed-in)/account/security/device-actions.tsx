@@ -2,11 +2,9 @@
 
 import { useActionState, useCallback, useEffect, useRef, useState, useTransition } from "react";
 
-import { useActionFeedback } from "@/components/action-feedback";
-
+import { LocalTime } from "@/components/relative-time";
 import { StepUpForm } from "@/components/step-up-form";
-
-import { dangerButton, secondaryButton } from "@/components/ui";
+import { dangerButton, secondaryButton, wrapAnywhere } from "@/components/ui";
 
 import {
   revokeOtherSessionsAction,
@@ -14,39 +12,81 @@ import {
   revokeSessionsAction,
   type DeviceActionState,
 } from "./actions";
-
-// A revoked device's row disappears when the list re-renders, so its outcome is shown
-// above the list instead of inside the row's own form.
-export { ActionFeedback as DeviceActionFeedback } from "@/components/action-feedback";
+import { useDeviceActionFeedback } from "./device-action-feedback";
 
 /**
- * Signs out one other session. `deviceLabel` names the session in the button's accessible
- * name, so that several rows' buttons differ for assistive technology.
+ * Target of a sign-out button, described in its accessible name. Several rows can show the
+ * same browser and OS, so the name adds where and when each one signed in.
  */
-export function RevokeSessionButton(props: {
+export interface SignOutTarget {
+  /** "Work laptop (Chrome on macOS)", or "Chrome on macOS" without a name. */
+  device: string;
+  /** "Berlin, Germany (203.0.113.7)", or the location alone without an IP. */
+  place: string;
+  /** Sign-in time of the session, or of the earliest session of a group. */
+  signedInAt: string;
+  /** True for a group, whose time is its earliest sign-in. */
+  earliest?: boolean;
+  /** Such as "session 2 of 3", which separates sessions of one group that signed in together. */
+  position?: string;
+}
+
+/**
+ * Renders the part of a sign-out button's accessible name after its visible text, visually
+ * hidden, so that the name starts with the words on the button (WCAG 2.5.3, label in name).
+ * The time comes from LocalTime, so it reads the same as the time shown in the row.
+ */
+function TargetDetails({ connector, target }: { connector: string; target: SignOutTarget }) {
+  return (
+    <span className="sr-only">
+      {` ${connector} ${target.device}, ${target.place}, `}
+      {target.earliest ? "first signed in " : "signed in "}
+      <LocalTime iso={target.signedInAt} />
+      {target.position ? `, ${target.position}` : null}
+    </span>
+  );
+}
+
+// One session's button signs out at once, unlike a group's, on purpose. It ends exactly the
+// session that its row shows, and the owner undoes it by signing in again on that device. A
+// group's button ends several sessions, some of them folded away in the disclosure, so it
+// shows a confirmation first. Both results read alike: what was signed out, and how long it keeps access.
+
+/** Signs out one other session without a confirmation. */
+export function RevokeSessionButton({
+  sessionId,
+  target,
+}: {
   sessionId: string;
-  deviceLabel: string;
-  text?: string;
+  target: SignOutTarget;
 }) {
-  const showFeedback = useActionFeedback();
+  const report = useDeviceActionFeedback();
   const [, formAction, pending] = useActionState<DeviceActionState, FormData>(
     async (previous, form) => {
       const result = await revokeSessionAction(previous, form);
-      showFeedback(result);
+      // The row, and this button with it, disappears once the list re-renders.
+      report(result, { focus: true });
       return result;
     },
     {},
   );
   return (
-    <form action={formAction}>
-      <input type="hidden" name="sessionId" value={props.sessionId} />
-      <button
-        type="submit"
-        className={secondaryButton}
-        disabled={pending}
-        aria-label={`Sign out of ${props.deviceLabel}`}
-      >
-        {pending ? "Signing out…" : (props.text ?? "Sign out of this device")}
+    <form
+      action={formAction}
+      onSubmit={(event) => {
+        if (pending) event.preventDefault();
+      }}
+    >
+      <input type="hidden" name="sessionId" value={sessionId} />
+      <button type="submit" className={secondaryButton} aria-disabled={pending || undefined}>
+        {pending ? (
+          "Signing out…"
+        ) : (
+          <>
+            Sign out
+            <TargetDetails connector="of" target={target} />
+          </>
+        )}
       </button>
     </form>
   );
@@ -58,27 +98,34 @@ export function RevokeSessionButton(props: {
  */
 export function RevokeGroupButton(props: {
   sessionIds: string[];
-  deviceLabel: string;
+  target: SignOutTarget;
   includesCurrent: boolean;
 }) {
-  const { sessionIds, deviceLabel, includesCurrent } = props;
-  const showFeedback = useActionFeedback();
+  const { sessionIds, target, includesCurrent } = props;
+  const report = useDeviceActionFeedback();
   const [confirming, setConfirming] = useState(false);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
-  const wasConfirming = useRef(false);
-  // Keyboard focus follows the buttons that replace each other. Cancel gets it first, so a
-  // stray Enter does not sign anything out.
+  const returnFocus = useRef(false);
+  // Cancel gets focus when the confirmation opens, so a stray Enter does not sign anything
+  // out, and the trigger gets it back when the person cancels.
   useEffect(() => {
-    if (confirming) cancelRef.current?.focus();
-    else if (wasConfirming.current) triggerRef.current?.focus();
-    wasConfirming.current = confirming;
+    if (confirming) {
+      cancelRef.current?.focus();
+    } else if (returnFocus.current) {
+      returnFocus.current = false;
+      triggerRef.current?.focus();
+    }
   }, [confirming]);
+  const cancel = () => {
+    returnFocus.current = true;
+    setConfirming(false);
+  };
   const [, formAction, pending] = useActionState<DeviceActionState, FormData>(
     async (previous, form) => {
       const result = await revokeSessionsAction(previous, form);
       setConfirming(false);
-      showFeedback(result);
+      report(result, { focus: true });
       return result;
     },
     {},
@@ -95,30 +142,37 @@ export function RevokeGroupButton(props: {
         ref={triggerRef}
         type="button"
         className={secondaryButton}
-        aria-label={`${text} on ${deviceLabel}`}
         onClick={() => setConfirming(true)}
       >
         {text}
+        <TargetDetails connector="on" target={target} />
       </button>
     );
   }
   return (
-    <form action={formAction} className="flex flex-wrap items-center gap-2">
+    <form
+      action={formAction}
+      onSubmit={(event) => {
+        if (pending) event.preventDefault();
+      }}
+      onKeyDown={(event) => {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          cancel();
+        }
+      }}
+      className="flex min-w-0 flex-wrap items-center gap-2"
+    >
       {sessionIds.map((sessionId) => (
         <input key={sessionId} type="hidden" name="sessionId" value={sessionId} />
       ))}
-      <p className="text-sm">
-        Sign out {count === 1 ? "1 session" : `${count} sessions`} on {deviceLabel}?
+      <p className={`min-w-0 text-sm ${wrapAnywhere}`}>
+        Sign out {count === 1 ? "1 session" : `${count} sessions`} on {target.device}?
       </p>
-      <button type="submit" className={dangerButton} disabled={pending}>
+      <button type="submit" className={dangerButton} aria-disabled={pending || undefined}>
         {pending ? "Signing out…" : "Yes, sign out"}
       </button>
-      <button
-        ref={cancelRef}
-        type="button"
-        className={secondaryButton}
-        onClick={() => setConfirming(false)}
-      >
+      <button ref={cancelRef} type="button" className={secondaryButton} onClick={cancel}>
         Cancel
       </button>
     </form>
@@ -126,9 +180,36 @@ export function RevokeGroupButton(props: {
 }
 
 export function RevokeOtherSessionsButton({ count }: { count: number }) {
-  const showFeedback = useActionFeedback();
+  const report = useDeviceActionFeedback();
   const [step, setStep] = useState<"idle" | "confirming" | "password">("idle");
   const [pending, startTransition] = useTransition();
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const passwordRef = useRef<HTMLDivElement>(null);
+  const returnFocus = useRef(false);
+
+  // Each step replaces the buttons of the one before, so focus moves with it: to Cancel when
+  // the confirmation opens, to the password field when it is asked for, and back to the
+  // trigger when the person cancels.
+  useEffect(() => {
+    if (step === "confirming") cancelRef.current?.focus();
+    // StepUpForm, from another module, renders the field, so it is found by its tag.
+    if (step === "password") passwordRef.current?.querySelector("input")?.focus();
+    if (step === "idle" && returnFocus.current) {
+      returnFocus.current = false;
+      triggerRef.current?.focus();
+    }
+  }, [step]);
+  const cancel = useCallback(() => {
+    returnFocus.current = true;
+    setStep("idle");
+  }, []);
+  const closeOnEscape = (event: React.KeyboardEvent) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      cancel();
+    }
+  };
 
   const revoke = useCallback(() => {
     startTransition(async () => {
@@ -138,35 +219,45 @@ export function RevokeOtherSessionsButton({ count }: { count: number }) {
         return;
       }
       setStep("idle");
-      showFeedback(result);
+      report(result, { focus: true });
     });
-  }, [showFeedback]);
+  }, [report]);
 
   if (step === "password") {
     return (
-      <StepUpForm
-        action="sign out of all other devices"
-        onConfirmed={revoke}
-        onCancel={() => setStep("idle")}
-      />
+      <div ref={passwordRef} onKeyDown={closeOnEscape}>
+        <StepUpForm action="sign out of all other devices" onConfirmed={revoke} onCancel={cancel} />
+      </div>
     );
   }
   if (step === "idle") {
     return (
-      <button type="button" className={dangerButton} onClick={() => setStep("confirming")}>
+      <button
+        ref={triggerRef}
+        type="button"
+        className={dangerButton}
+        onClick={() => setStep("confirming")}
+      >
         Sign out of all other devices
       </button>
     );
   }
   return (
-    <div className="flex flex-wrap items-center gap-2">
+    <div className="flex flex-wrap items-center gap-2" onKeyDown={closeOnEscape}>
       <p className="text-sm">
         Sign out {count === 1 ? "the other device" : `all ${count} other devices`}?
       </p>
-      <button type="button" className={dangerButton} disabled={pending} onClick={revoke}>
+      <button
+        type="button"
+        className={dangerButton}
+        aria-disabled={pending || undefined}
+        onClick={() => {
+          if (!pending) revoke();
+        }}
+      >
         {pending ? "Signing out…" : "Yes, sign them out"}
       </button>
-      <button type="button" className={secondaryButton} onClick={() => setStep("idle")}>
+      <button ref={cancelRef} type="button" className={secondaryButton} onClick={cancel}>
         Cancel
       </button>
     </div>

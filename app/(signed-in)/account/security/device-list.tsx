@@ -2,12 +2,12 @@ import { DeviceIcon } from "@/components/device-icon";
 import { NewSignInBadge } from "@/components/new-sign-in-badge";
 import { LocalTime, RelativeTime } from "@/components/relative-time";
 import { SignOutButton } from "@/components/sign-out-button";
-import { card } from "@/components/ui";
-import type { DeviceGroup, GroupedSession } from "@/lib/auth/devices";
+import { card, linkButton, wrapAnywhere } from "@/components/ui";
+import { describeNamedDevice, type DeviceGroup, type GroupedSession } from "@/lib/auth/devices";
 import { UNKNOWN_LOCATION } from "@/lib/device/location";
 import { describeDevice } from "@/lib/device/user-agent";
 
-import { RevokeGroupButton, RevokeSessionButton } from "./device-actions";
+import { RevokeGroupButton, RevokeSessionButton, type SignOutTarget } from "./device-actions";
 import { RenameSessionForm } from "./rename-session-form";
 
 const muted = "text-sm text-zinc-600 dark:text-zinc-400";
@@ -15,8 +15,7 @@ const muted = "text-sm text-zinc-600 dark:text-zinc-400";
 const currentBadge =
   "rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200";
 
-const summaryLink =
-  "w-fit cursor-pointer rounded-sm text-sm font-medium text-indigo-700 underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-indigo-300";
+const summaryLink = `w-fit cursor-pointer ${linkButton}`;
 
 interface ListContext {
   currentSessionId: string;
@@ -53,6 +52,8 @@ function DeviceRow({ device, context }: { device: DeviceGroup; context: ListCont
     (session) => session.id === context.currentSessionId,
   );
   const labelId = `device-${device.id}-label`;
+  const placeId = `device-${device.id}-place`;
+  const timeId = `device-${device.id}-time`;
   return (
     <li
       className={`${card} flex flex-col gap-3 sm:flex-row sm:items-start sm:gap-4`}
@@ -73,11 +74,11 @@ function DeviceRow({ device, context }: { device: DeviceGroup; context: ListCont
             {includesCurrent ? <span className={currentBadge}>This device</span> : null}
             <NewSignInBadge flags={device} testId="new-device-badge" />
           </p>
-          <p className={`${muted} break-words`}>
+          <p id={placeId} className={`${muted} ${wrapAnywhere}`}>
             {device.location ?? UNKNOWN_LOCATION}
             {device.ip ? ` · ${device.ip}` : ""}
           </p>
-          <p className={muted}>
+          <p id={timeId} className={muted}>
             {includesCurrent ? (
               "Active now"
             ) : (
@@ -91,18 +92,17 @@ function DeviceRow({ device, context }: { device: DeviceGroup; context: ListCont
             <RenameSessionForm
               sessionId={single.id}
               name={single.name}
-              labelId={labelId}
+              describedBy={`${labelId} ${placeId} ${timeId}`}
               maxLength={context.maxNameLength}
             />
           ) : (
-            <SessionDisclosure device={device} label={label} context={context} />
+            <SessionDisclosure device={device} label={label} placeId={placeId} context={context} />
           )}
         </div>
       </div>
       <DeviceRowAction
         device={device}
         single={single}
-        label={label}
         includesCurrent={includesCurrent}
         currentSessionId={context.currentSessionId}
       />
@@ -135,28 +135,60 @@ function UserAgentDetails({ userAgent }: { userAgent: string }) {
 function DeviceRowAction(props: {
   device: DeviceGroup;
   single: GroupedSession | undefined;
-  label: string;
   includesCurrent: boolean;
   currentSessionId: string;
 }) {
-  const { device, single, label, includesCurrent, currentSessionId } = props;
+  const { device, single, includesCurrent, currentSessionId } = props;
   if (single) {
     if (includesCurrent) return <SignOutButton />;
-    return <RevokeSessionButton sessionId={single.id} deviceLabel={namedLabel(single, label)} />;
+    return <RevokeSessionButton sessionId={single.id} target={sessionTarget(device, single)} />;
   }
   const others = device.sessions
     .filter((session) => session.id !== currentSessionId)
     .map((session) => session.id);
   if (others.length === 0) return null;
+  // A group that the owner named, such as "Home Mac", is called by that name.
+  const target: SignOutTarget = {
+    device: describeNamedDevice(device),
+    place: describePlace(device),
+    signedInAt: device.firstSignedInAt.toISOString(),
+    earliest: true,
+  };
   return (
-    <RevokeGroupButton sessionIds={others} deviceLabel={label} includesCurrent={includesCurrent} />
+    <RevokeGroupButton sessionIds={others} target={target} includesCurrent={includesCurrent} />
   );
+}
+
+/** Describes one session for its sign-out button's accessible name. */
+function sessionTarget(
+  device: DeviceGroup,
+  session: GroupedSession,
+  position?: string,
+): SignOutTarget {
+  return {
+    device: describeNamedDevice({ name: session.name, browser: device.browser, os: device.os }),
+    place: describePlace(session),
+    signedInAt: session.createdAt.toISOString(),
+    position,
+  };
+}
+
+/** Formats "Berlin, Germany (203.0.113.7)", or the location alone without an IP. */
+function describePlace(where: { location: string | null; ip: string | null }): string {
+  const location = where.location ?? UNKNOWN_LOCATION;
+  return where.ip ? `${location} (${where.ip})` : location;
 }
 
 // A group of several sessions lists them behind a native disclosure, which keyboards and
 // screen readers operate without extra code.
-function SessionDisclosure(props: { device: DeviceGroup; label: string; context: ListContext }) {
-  const { device, label, context } = props;
+function SessionDisclosure(props: {
+  device: DeviceGroup;
+  label: string;
+  /** Id of the group's location line, which describes each session's rename button too. */
+  placeId: string;
+  context: ListContext;
+}) {
+  const { device, label, placeId, context } = props;
   const count = device.sessions.length;
   return (
     <details className="pt-1">
@@ -164,14 +196,16 @@ function SessionDisclosure(props: { device: DeviceGroup; label: string; context:
         {count} sessions
       </summary>
       <ul
-        aria-label={`Sessions on ${label}`}
+        aria-label={`Sessions on ${describeNamedDevice(device)}`}
         className="mt-2 divide-y divide-zinc-200 border-t border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800"
       >
         {device.sessions.map((session, index) => (
           <SessionRow
             key={session.id}
+            device={device}
             session={session}
             label={label}
+            placeId={placeId}
             position={`session ${index + 1} of ${count}`}
             context={context}
           />
@@ -182,15 +216,18 @@ function SessionDisclosure(props: { device: DeviceGroup; label: string; context:
 }
 
 function SessionRow(props: {
+  device: DeviceGroup;
   session: GroupedSession;
   label: string;
+  placeId: string;
   /** Such as "session 2 of 3", which tells apart buttons of sessions without a name. */
   position: string;
   context: ListContext;
 }) {
-  const { session, label, position, context } = props;
+  const { device, session, label, placeId, position, context } = props;
   const isCurrent = session.id === context.currentSessionId;
   const labelId = `session-${session.id}-label`;
+  const timeId = `session-${session.id}-time`;
   return (
     <li
       data-testid="session-row"
@@ -203,7 +240,7 @@ function SessionRow(props: {
           {isCurrent ? <span className={currentBadge}>This device</span> : null}
           <NewSignInBadge flags={session} testId="new-session-badge" />
         </p>
-        <p className={muted}>
+        <p id={timeId} className={muted}>
           {isCurrent ? (
             "Active now"
           ) : (
@@ -215,7 +252,7 @@ function SessionRow(props: {
         <RenameSessionForm
           sessionId={session.id}
           name={session.name}
-          labelId={labelId}
+          describedBy={`${labelId} ${placeId} ${timeId}`}
           maxLength={context.maxNameLength}
         />
       </div>
@@ -224,17 +261,11 @@ function SessionRow(props: {
       ) : (
         <RevokeSessionButton
           sessionId={session.id}
-          deviceLabel={`${namedLabel(session, label)}, ${position}`}
-          text="Sign out"
+          target={sessionTarget(device, session, position)}
         />
       )}
     </li>
   );
-}
-
-/** Formats "Work laptop (Chrome on macOS)" for a named session, or the device label alone. */
-function namedLabel(session: GroupedSession, label: string): string {
-  return session.name ? `${session.name} (${label})` : label;
 }
 
 /**
@@ -259,7 +290,7 @@ function SessionTitle(props: {
   }
   return (
     <span id={id} className="flex min-w-0 flex-wrap items-baseline gap-x-2">
-      <bdi data-testid={nameTestId} className="min-w-0 break-words [overflow-wrap:anywhere]">
+      <bdi data-testid={nameTestId} className={`min-w-0 ${wrapAnywhere}`}>
         {name}
       </bdi>
       <span

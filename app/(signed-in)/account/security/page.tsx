@@ -10,7 +10,8 @@ import { log } from "@/lib/log";
 import { listSecurityActivity } from "@/lib/security-activity";
 import { findUserProfile } from "@/lib/users";
 
-import { DeviceActionFeedback, RevokeOtherSessionsButton } from "./device-actions";
+import { DeviceActionFeedback } from "./device-action-feedback";
+import { RevokeOtherSessionsButton } from "./device-actions";
 import { DeviceList } from "./device-list";
 import { LocationAttribution } from "./location-attribution";
 import { SecurityActivityList } from "./security-activity-list";
@@ -64,7 +65,6 @@ export default async function SecurityPage() {
           serverNow={serverNow}
           maxNameLength={MAX_SESSION_NAME_LENGTH}
         />
-        <LocationAttribution className="mt-3" />
         {sessionCount > 1 ? (
           <div className="mt-6">
             {/* Counts sessions, not device groups, because it signs out every other session. */}
@@ -74,6 +74,8 @@ export default async function SecurityPage() {
       </DeviceActionFeedback>
       <SignOutHistory sessions={signOuts} serverNow={serverNow} />
       <SecurityActivityList activity={activity} serverNow={serverNow} />
+      {/* Once for the whole page, after every list that shows locations. */}
+      <LocationAttribution />
     </section>
   );
 }

@@ -2,30 +2,34 @@
 
 import { useActionState, useEffect, useId, useRef, useState } from "react";
 
-import { useActionFeedback } from "@/components/action-feedback";
-import { primaryButton, secondaryButton, textInput } from "@/components/ui";
+import {
+  linkButton,
+  primaryButton,
+  secondaryButton,
+  textInput,
+  wrapAnywhere,
+} from "@/components/ui";
 
 import { renameSessionAction, type DeviceActionState } from "./actions";
-
-const toggleButton =
-  "rounded-sm text-sm font-medium text-indigo-700 underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:text-indigo-300";
+import { useDeviceActionFeedback } from "./device-action-feedback";
 
 /**
  * Renders a "Name this device" or "Rename" button that opens an inline form for one session's
- * name. `labelId` is the id of the element with the session's name and device label, which
- * describes the button to assistive technology.
+ * name. `describedBy` lists the ids of the elements that tell this session apart (its name,
+ * device label, place and sign-in time), which describe the button to assistive technology.
  */
 export function RenameSessionForm(props: {
   sessionId: string;
   name: string | null;
-  labelId: string;
+  describedBy: string;
   maxLength: number;
 }) {
-  const { sessionId, name, labelId, maxLength } = props;
-  const showFeedback = useActionFeedback();
+  const { sessionId, name, describedBy, maxLength } = props;
+  const report = useDeviceActionFeedback();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(name ?? "");
-  const [error, setError] = useState<string | undefined>(undefined);
+  // The sequence changes with every rejection, so the same message is announced again.
+  const [error, setError] = useState<{ text: string; sequence: number } | undefined>(undefined);
   const toggleRef = useRef<HTMLButtonElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const wasEditing = useRef(false);
@@ -44,11 +48,17 @@ export function RenameSessionForm(props: {
     async (previous, form) => {
       const result = await renameSessionAction(previous, form);
       if (result.error) {
-        setError(result.error);
+        // A success message of an earlier action would otherwise stay beside this error.
+        report({});
+        const text = result.error;
+        setError((previous) => ({ text, sequence: (previous?.sequence ?? 0) + 1 }));
+        // Focus returns to the field, so the person can correct the name and Escape still
+        // closes the form.
+        inputRef.current?.focus();
         return result;
       }
       setEditing(false);
-      if (result.message) showFeedback(result);
+      report(result);
       return result;
     },
     {},
@@ -65,8 +75,8 @@ export function RenameSessionForm(props: {
       <button
         ref={toggleRef}
         type="button"
-        className={toggleButton}
-        aria-describedby={labelId}
+        className={linkButton}
+        aria-describedby={describedBy}
         onClick={open}
       >
         {name ? "Rename" : "Name this device"}
@@ -79,6 +89,9 @@ export function RenameSessionForm(props: {
       action={formAction}
       className="max-w-sm space-y-2"
       noValidate
+      onSubmit={(event) => {
+        if (pending) event.preventDefault();
+      }}
       onKeyDown={(event) => {
         if (event.key === "Escape") {
           event.preventDefault();
@@ -108,13 +121,19 @@ export function RenameSessionForm(props: {
           Up to {maxLength} characters. Leave it empty to remove the name.
         </p>
         {error ? (
-          <p id={errorId} role="alert" className="mt-1 text-sm text-red-700 dark:text-red-400">
-            {error}
+          <p
+            key={error.sequence}
+            id={errorId}
+            role="alert"
+            className={`mt-1 text-sm text-red-700 dark:text-red-400 ${wrapAnywhere}`}
+          >
+            {error.text}
           </p>
         ) : null}
       </div>
       <div className="flex flex-wrap gap-2">
-        <button type="submit" className={primaryButton} disabled={pending}>
+        {/* Not `disabled` while saving: a disabled button loses focus to the page body. */}
+        <button type="submit" className={primaryButton} aria-disabled={pending || undefined}>
           {pending ? "Saving…" : "Save"}
         </button>
         <button type="button" className={secondaryButton} onClick={() => setEditing(false)}>

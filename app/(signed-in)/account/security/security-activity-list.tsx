@@ -1,6 +1,6 @@
 import { NewSignInBadge } from "@/components/new-sign-in-badge";
 import { TimeAgo } from "@/components/relative-time";
-import { card } from "@/components/ui";
+import { card, wrapAnywhere } from "@/components/ui";
 import { describeDevice } from "@/lib/device/user-agent";
 import type { SecurityActivity } from "@/lib/security-activity";
 
@@ -53,8 +53,8 @@ function ActivityEntry({ entry, serverNow }: { entry: SecurityActivity; serverNo
           <span
             className={
               warning
-                ? "min-w-0 font-medium break-words text-red-700 dark:text-red-400"
-                : "min-w-0 font-medium break-words"
+                ? `min-w-0 font-medium text-red-700 dark:text-red-400 ${wrapAnywhere}`
+                : `min-w-0 font-medium ${wrapAnywhere}`
             }
           >
             {entry.description}
@@ -62,8 +62,9 @@ function ActivityEntry({ entry, serverNow }: { entry: SecurityActivity; serverNo
           <NewSignInBadge flags={entry} testId="new-sign-in-badge" />
         </p>
         {entry.device ? (
-          <p className={`${muted} break-words`}>
+          <p className={`${muted} ${wrapAnywhere}`}>
             {describeDevice(entry.device)}
+            {entry.location ? ` · ${entry.location}` : ""}
             {entry.ip ? ` · ${entry.ip}` : ""}
           </p>
         ) : null}

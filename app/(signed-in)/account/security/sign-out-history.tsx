@@ -1,7 +1,7 @@
 import { DeviceIcon } from "@/components/device-icon";
 import { LocalTime } from "@/components/relative-time";
 import { TimeAgo } from "@/components/relative-time";
-import { card } from "@/components/ui";
+import { card, wrapAnywhere } from "@/components/ui";
 import { SESSION_END_REASON_TEXT } from "@/lib/auth/end-reasons";
 import {
   SIGN_OUT_HISTORY_DAYS,
@@ -10,8 +10,6 @@ import {
 } from "@/lib/auth/history";
 import { UNKNOWN_LOCATION } from "@/lib/device/location";
 import { describeDevice } from "@/lib/device/user-agent";
-
-import { LocationAttribution } from "./location-attribution";
 
 const muted = "text-sm text-zinc-600 dark:text-zinc-400";
 
@@ -39,7 +37,6 @@ export function SignOutHistory(props: { sessions: EndedSession[]; serverNow: num
               <HistoryEntry key={session.id} session={session} serverNow={serverNow} />
             ))}
           </ul>
-          <LocationAttribution />
         </>
       )}
     </section>
@@ -52,13 +49,13 @@ function HistoryEntry(props: { session: EndedSession; serverNow: number }) {
     <li data-testid="history-entry" className="flex min-w-0 gap-4 py-3">
       <DeviceIcon type={session.deviceType} />
       <div className="min-w-0 flex-1 space-y-1">
-        <p className="font-medium break-words">{describeDevice(session)}</p>
+        <p className={`font-medium ${wrapAnywhere}`}>{describeDevice(session)}</p>
         <p className="text-sm text-zinc-800 dark:text-zinc-200">
           {SESSION_END_REASON_TEXT[session.endReason]}
           {" · "}
           <TimeAgo iso={session.endedAt.toISOString()} serverNow={serverNow} />
         </p>
-        <p className={`${muted} break-words`}>
+        <p className={`${muted} ${wrapAnywhere}`}>
           {session.location ?? UNKNOWN_LOCATION}
           {session.ip ? ` · ${session.ip}` : ""}
         </p>
