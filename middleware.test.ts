@@ -77,7 +77,11 @@ describe("middleware", () => {
 
   it("answers a POST to a page with 401", async () => {
     const response = await middleware(
-      buildRequest("/account/security", { method: "POST", cookies: { [SESSION_COOKIE]: "s" } }),
+      buildRequest("/account/security", {
+        method: "POST",
+        cookies: { [SESSION_COOKIE]: "s" },
+        headers: { origin: APP_ORIGIN },
+      }),
     );
     expect(response.status).toBe(401);
   });
@@ -87,7 +91,7 @@ describe("middleware", () => {
       buildRequest("/account/security", {
         method: "POST",
         cookies: { [SESSION_COOKIE]: "s" },
-        headers: { "next-action": "abc" },
+        headers: { "next-action": "abc", "sec-fetch-site": "same-origin" },
       }),
     );
     expect(isPassThrough(response)).toBe(true);
@@ -106,9 +110,32 @@ describe("middleware", () => {
 
   it("refuses a server action without any session", async () => {
     const response = await middleware(
-      buildRequest("/account/security", { method: "POST", headers: { "next-action": "abc" } }),
+      buildRequest("/account/security", {
+        method: "POST",
+        headers: { "next-action": "abc", origin: APP_ORIGIN },
+      }),
     );
     expect(response.status).toBe(401);
+  });
+
+  it.each([
+    ["a foreign Origin", { origin: "https://evil.test" }],
+    ["Origin null", { origin: "null" }],
+    ["a cross-site fetch", { "sec-fetch-site": "cross-site", origin: APP_ORIGIN }],
+    ["a same-site fetch", { "sec-fetch-site": "same-site", origin: APP_ORIGIN }],
+    ["neither header", {}],
+  ])("answers a page POST with %s with 403", async (_case, headers) => {
+    for (const path of ["/account/security", "/sign-in"]) {
+      const response = await middleware(
+        buildRequest(path, {
+          method: "POST",
+          cookies: { [SESSION_COOKIE]: "s" },
+          headers: { "next-action": "abc", ...headers },
+        }),
+      );
+      expect(response.status).toBe(403);
+      expect((await response.json()).error.code).toBe("cross_site_request");
+    }
   });
 
   it("sends a visitor without cookies to sign-in", async () => {

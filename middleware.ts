@@ -8,6 +8,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { readSessionSecret, readSessionToken } from "./lib/auth/cookies";
+import { isSameOriginRequest } from "./lib/auth/origin";
 import { safeReturnPath } from "./lib/auth/return-path";
 import { verifySessionToken } from "./lib/auth/token-verify";
 import { errorBody } from "./lib/errors";
@@ -43,6 +44,14 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
 
 async function authorize(request: NextRequest, security: ResponseSecurity): Promise<NextResponse> {
   const { pathname } = request.nextUrl;
+  // Every POST to a page is a server action. Next.js 16.5 rejects a cross-site one itself, but
+  // with a 500; this answers 403 first, with the same rule as the refresh endpoint.
+  if (isPagePost(request) && !isSameOriginRequest(request.headers)) {
+    return NextResponse.json(errorBody("cross_site_request"), {
+      status: 403,
+      headers: { "Cache-Control": "no-store" },
+    });
+  }
   if (PUBLIC_PATHS.has(pathname)) return passThrough(request, security);
 
   const verification = await verifySessionToken(readSessionToken(request.cookies));
@@ -90,6 +99,10 @@ function passThrough(request: NextRequest, security: ResponseSecurity): NextResp
   return NextResponse.next({
     request: { headers: withContentSecurityPolicy(request.headers, security) },
   });
+}
+
+function isPagePost(request: NextRequest): boolean {
+  return request.method === "POST" && !request.nextUrl.pathname.startsWith("/api/");
 }
 
 // Server actions post to page paths. An /api/ route handler never receives one, so the
