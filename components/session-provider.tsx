@@ -118,15 +118,12 @@ export function SessionProvider(props: {
     [],
   );
 
-  const fetchWithSession = useCallback(
-    async (input: RequestInfo | URL, init?: RequestInit) => {
-      const response = await fetch(input, init);
-      if (response.status !== 401) return response;
-      await refresh();
-      return fetch(input, init);
-    },
-    [refresh],
-  );
+  const fetchWithSession = useCallback(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await fetch(input, init);
+    if (response.status !== 401) return response;
+    await refresher.current?.refreshAfterUnauthorized();
+    return fetch(input, init);
+  }, []);
 
   const value = useMemo(
     () => ({

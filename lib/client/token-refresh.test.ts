@@ -277,6 +277,19 @@ describe("TokenRefresher outage", () => {
     expect(fetchMock).toHaveBeenCalledTimes(5);
   });
 
+  it("keeps back-off when requests get 401", async () => {
+    fetchMock.mockImplementation(async () => unavailableResponse(5));
+    const { refresher } = startRefresher();
+    await vi.advanceTimersByTimeAsync(FIRST_REFRESH_MS);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+
+    // A polling page whose checks get 401 during the outage.
+    await refresher.refreshAfterUnauthorized();
+    await refresher.refreshAfterUnauthorized();
+
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
   it("still signs out on 401", async () => {
     fetchMock
       .mockImplementationOnce(async () => unavailableResponse(5))

@@ -156,6 +156,16 @@ export class TokenRefresher {
     return this.refreshIfDue({ force: true });
   }
 
+  /**
+   * Refreshes after a request got a 401, unless a retry of a failed refresh is already
+   * scheduled. During a database outage a page that polls would otherwise force a refresh for
+   * every 401 and skip the back-off.
+   */
+  refreshAfterUnauthorized(): Promise<void> {
+    if (this.reconnecting) return Promise.resolve();
+    return this.refreshNow();
+  }
+
   /** Records user activity; the next refresh reports it so the session counts as active. */
   readonly onInteraction = (): void => {
     const now = monotonicNow();

@@ -109,6 +109,10 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     ...settings,
     // A statement_timeout in the URL's query string replaces this one.
     connection: { statement_timeout: DEFAULT_STATEMENT_TIMEOUT_MS },
+    // postgres.js waits up to 20 s between reconnection attempts by default (min(3^n / 100,
+    // 20) s in postgres 4.2), and every query fails at once meanwhile. One second at most
+    // brings pages back soon after an outage ends.
+    backoff: (attempt: number) => Math.min(0.1 * 2 ** attempt, 1),
     onnotice: () => {},
   });
   const db = drizzlePostgres({ client, schema });

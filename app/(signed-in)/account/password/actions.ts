@@ -46,10 +46,10 @@ export async function changePasswordAction(
 
   const minted = await mintSessionToken(result.subject);
   setTokenCookie(await cookies(), minted.token, minted.expiresInSeconds);
-  const others =
-    result.signedOutSessions === 1
-      ? "1 other device was signed out."
-      : `${result.signedOutSessions} other devices were signed out.`;
+  const count = result.signedOutSessions;
+  let others = `${count} other devices were signed out.`;
+  if (count === 0) others = "No other device was signed in.";
+  if (count === 1) others = "1 other device was signed out.";
   return { message: `Password changed. ${others}` };
 }
 
