@@ -44,6 +44,11 @@ export interface ClientSession {
   /** Refreshes the token now, for example after a request came back 401. */
   refresh(): Promise<void>;
   /**
+   * Stops the refresh loop of this tab, called as sign-out starts. A refresh racing the
+   * sign-out would get a 401 and send the tab to "session ended" instead of "signed out".
+   */
+  stopRefreshing(): void;
+  /**
    * Hands a token minted outside the refresh loop (by an organization switch) to the loop,
    * which reschedules and notifies the other tabs.
    */
@@ -58,6 +63,11 @@ export interface ClientSession {
 const SessionContext = createContext<ClientSession | null>(null);
 
 /** Returns the signed-in session of the current page; throws outside the signed-in layout. */
+/** Returns the signed-in session, or null outside the signed-in layout. */
+export function useOptionalSession(): ClientSession | null {
+  return useContext(SessionContext);
+}
+
 export function useSession(): ClientSession {
   const session = useContext(SessionContext);
   if (!session) throw new Error("useSession() must be used inside <SessionProvider>.");
@@ -111,6 +121,8 @@ export function SessionProvider(props: {
     await refresher.current?.refreshNow();
   }, []);
 
+  const stopRefreshing = useCallback(() => refresher.current?.stop(), []);
+
   const adoptToken = useCallback(
     (mintedAt: number, expiresInSeconds: number, snapshot: TokenSnapshot) => {
       refresher.current?.adoptToken(mintedAt, expiresInSeconds, snapshot);
@@ -135,6 +147,7 @@ export function SessionProvider(props: {
       reconnecting,
       reportActivity,
       refresh,
+      stopRefreshing,
       adoptToken,
       fetchWithSession,
     }),
@@ -147,6 +160,7 @@ export function SessionProvider(props: {
       reconnecting,
       reportActivity,
       refresh,
+      stopRefreshing,
       adoptToken,
       fetchWithSession,
     ],

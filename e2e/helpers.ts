@@ -1,6 +1,12 @@
 import { readFile } from "node:fs/promises";
 
-import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import {
+  expect,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from "@playwright/test";
 
 import { E2E_OUTBOX_FILE } from "../playwright.config";
 
@@ -97,4 +103,106 @@ async function readOutbox(): Promise<SentNotification[]> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
+}
+
+/**
+ * Phone user agents, for device rows with a phone icon. No Android one: desktop Chromium sends
+ * client hints that say "not mobile", and the app reads Android with those as a tablet.
+ */
+export const PHONE_USER_AGENTS = {
+  safariOnIphone:
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+} as const;
+
+/** Viewport widths, in CSS pixels, that every page must fit: a small phone and a laptop. */
+export const LAYOUT_WIDTHS = [360, 1280] as const;
+
+/** Returns a viewport `width` CSS pixels wide, as tall as a typical screen of that width. */
+export function viewportOf(width: number): { width: number; height: number } {
+  return { width, height: width < 768 ? 780 : 900 };
+}
+
+/**
+ * Signs the account `email` in on one more browser per user agent, each a context of its
+ * own created with `options`, and returns the contexts, which the caller closes.
+ */
+export async function signInOnDevices(
+  browser: Browser,
+  email: string,
+  userAgents: readonly string[],
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext[]> {
+  const contexts: BrowserContext[] = [];
+  for (const userAgent of userAgents) {
+    const context = await browser.newContext({ ...options, userAgent });
+    contexts.push(context);
+    const page = await context.newPage();
+    await signIn(page, email);
+    await expect(page).toHaveURL(/\/account\/security$/);
+  }
+  return contexts;
+}
+
+/** Signs the browser of `page` out with the account bar's button and waits for the sign-in page. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId("account-bar").getByRole("button", { name: "Sign out" }).click();
+  // NOTE: a token refresh that starts while the sign-out runs gets 401, and the refresh loop
+  // then opens the sign-in page with reason=session_ended instead of signed_out.
+  await expect(page).toHaveURL(/\/sign-in\?reason=(signed_out|session_ended)/);
+}
+
+/** Adds the existing account `email` to the active organization on its members page. */
+export async function addMember(page: Page, email: string): Promise<void> {
+  await page.goto("/organization/members");
+  await page.getByLabel("Email of an existing account").fill(email);
+  await page.getByRole("button", { name: "Add member" }).click();
+  await expect(page.getByText(`${email} is now a member.`)).toBeVisible();
+}
+
+/**
+ * Asserts that the page does not scroll sideways. On failure the message names up to five
+ * elements that reach past the viewport's right edge.
+ */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const layout = await page.evaluate(() => {
+    const root = document.documentElement;
+    const describe = (element: Element) => {
+      const id = element.id ? `#${element.id}` : "";
+      const testId = element.getAttribute("data-testid");
+      const text = (element.textContent ?? "").trim().slice(0, 40);
+      return `<${element.tagName.toLowerCase()}${id}${testId ? ` data-testid=${testId}` : ""}> "${text}"`;
+    };
+    const overflowing = [...document.body.querySelectorAll("*")]
+      .filter((element) => element.getBoundingClientRect().right > root.clientWidth + 0.5)
+      .slice(0, 5)
+      .map(describe);
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, overflowing };
+  });
+  expect(
+    layout.scrollWidth,
+    `${page.url()} is wider than its ${layout.clientWidth} px viewport. Past the right edge: ${layout.overflowing.join(", ") || "none found"}`,
+  ).toBeLessThanOrEqual(layout.clientWidth);
+}
+
+/** Computed focus outline and shadow of the focused element, to tell whether focus is visible. */
+export interface FocusIndicator {
+  outlineStyle: string;
+  outlineWidthPx: number;
+  boxShadow: string;
+}
+
+/** Returns how the element that has keyboard focus draws its focus indicator. */
+export async function focusIndicatorOf(page: Page): Promise<FocusIndicator> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) {
+      return { outlineStyle: "none", outlineWidthPx: 0, boxShadow: "none" };
+    }
+    const style = getComputedStyle(element);
+    return {
+      outlineStyle: style.outlineStyle,
+      outlineWidthPx: Number.parseFloat(style.outlineWidth),
+      boxShadow: style.boxShadow,
+    };
+  });
 }

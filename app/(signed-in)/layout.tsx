@@ -1,15 +1,10 @@
-import Link from "next/link";
-
 import { OrganizationSwitcher } from "@/components/organization-switcher";
 import { SessionProvider } from "@/components/session-provider";
 import { SignOutButton } from "@/components/sign-out-button";
-import { hasRole } from "@/lib/auth/roles";
 import { requireAuth } from "@/lib/auth/server";
 import { isDatabaseUnavailable, reportDatabaseUnavailable } from "@/lib/db/availability";
 import { getDb } from "@/lib/db/client";
 import { listOrganizations } from "@/lib/orgs/organizations";
-
-const navLink = "text-sm font-medium underline-offset-4 hover:underline";
 
 export default async function SignedInLayout({ children }: { children: React.ReactNode }) {
   const { claims, expiresInSeconds } = await requireAuth("/account/security");
@@ -23,29 +18,12 @@ export default async function SignedInLayout({ children }: { children: React.Rea
       initialExpiresIn={expiresInSeconds}
       initialToken={{ organizationId: claims.org_id ?? null, role: claims.org_role ?? null }}
     >
+      {/* The links between sections are in the root layout's header, so that the home page
+          and the 404 page show them too. */}
       <header
         data-testid="account-bar"
-        className="mb-6 flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 pb-3 dark:border-zinc-800"
+        className="mb-6 flex flex-wrap items-center justify-end gap-3 border-b border-zinc-200 pb-3 dark:border-zinc-800"
       >
-        <nav aria-label="Account" className="flex flex-wrap items-center gap-4">
-          <Link href="/account/security" className={navLink}>
-            Devices
-          </Link>
-          <Link href="/account/password" className={navLink}>
-            Account
-          </Link>
-          <Link href="/organization" className={navLink}>
-            Organization
-          </Link>
-          {hasRole(claims, "admin") ? (
-            <Link href="/organization/members" className={navLink}>
-              Members
-            </Link>
-          ) : null}
-          <Link href="/playground" className={navLink}>
-            Access timeline
-          </Link>
-        </nav>
         <div className="flex flex-wrap items-center gap-3">
           {organizations ? (
             <OrganizationSwitcher

@@ -142,7 +142,7 @@ export function AccessTimeline() {
             data-role={entry.role ?? ""}
             className="flex gap-3"
           >
-            <span className="w-16 shrink-0 text-right text-zinc-500 tabular-nums">
+            <span className="w-16 shrink-0 text-right text-zinc-600 tabular-nums dark:text-zinc-400">
               {formatOffset(entry.at - pageStart.current)}
             </span>
             <span className={entry.ok ? "" : "text-red-700 dark:text-red-400"}>{entry.label}</span>
@@ -183,7 +183,7 @@ function TimeAxis({ entries, now }: { entries: TimelineEntry[]; now: number }) {
           </div>
         </div>
       ))}
-      <figcaption className="space-y-1 text-xs text-zinc-500">
+      <figcaption className="space-y-1 text-xs text-zinc-600 dark:text-zinc-400">
         <span className="flex justify-between pl-31">
           <span>{WINDOW_SECONDS} s ago</span>
           <span>now</span>

@@ -42,8 +42,8 @@ export function MemberActions(props: {
   const askPassword = roleState.stepUp === true && stepUpDismissed !== roleState;
 
   return (
-    <div className="flex flex-col items-end gap-2">
-      <div className="flex flex-wrap justify-end gap-2">
+    <div className="flex flex-col items-start gap-2 sm:max-w-[60%] sm:items-end">
+      <div className="flex flex-wrap gap-2 sm:justify-end">
         <form action={roleAction} ref={roleForm}>
           <input type="hidden" name="organizationId" value={props.organizationId} />
           <input type="hidden" name="userId" value={props.userId} />

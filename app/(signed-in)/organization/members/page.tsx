@@ -32,11 +32,11 @@ export default async function MembersPage() {
           {members.map((member) => (
             <li
               key={member.userId}
-              className={`${card} flex flex-wrap items-center justify-between gap-4`}
+              className={`${card} flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between sm:gap-4`}
               data-testid="member-row"
               data-email={member.email}
             >
-              <div className="min-w-0 space-y-1">
+              <div className="min-w-0 flex-1 space-y-1">
                 <p className="font-medium">
                   <bdi>{member.displayName}</bdi>
                   {member.userId === claims.sub ? " (you)" : ""}
