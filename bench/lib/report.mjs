@@ -370,6 +370,8 @@ function renderNotMeasured(stored) {
     "- `proxy.ts` (the Node.js runtime for middleware) in place of `middleware.ts`.",
     "- A Redis session store that also extends an idle timeout: the redis mode only reads, with no",
     "  write per request to move the entry's expiry.",
+    "- Redis on another machine: the redis mode reads the local Redis over loopback. Across a",
+    "  network each lookup adds a round trip, as the latency suite shows for PostgreSQL.",
     "- More than one app instance, connection pools other than the default 10, TLS to the database.",
   );
   return lines;
