@@ -45,7 +45,7 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
 async function authorize(request: NextRequest, security: ResponseSecurity): Promise<NextResponse> {
   const { pathname } = request.nextUrl;
   // Every POST to a page is a server action. Next.js 16.5 rejects a cross-site one itself, but
-  // with a 500; this answers 403 first, with the same rule as the refresh endpoint.
+  // with a 500, so this returns 403 first, with the same rule as the refresh endpoint.
   if (isPagePost(request) && !isSameOriginRequest(request.headers)) {
     return NextResponse.json(errorBody("cross_site_request"), {
       status: 403,

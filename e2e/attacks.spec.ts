@@ -169,8 +169,8 @@ async function expectNothingProtected(
   // Node.js rejects headers over 16 KB (its default --max-http-header-size) with 431.
   if (!path.startsWith("/api/") || response.status() === 431) return;
   if (response.status() === 307) {
-    // Next.js answers an RSC request with a redirect to the same path plus `_rsc`, before the
-    // route handler runs. The handler still refuses the request that follows.
+    // Next.js responds to an RSC request with a redirect to the same path plus `_rsc`, before the
+    // route handler runs. The handler still rejects the request that follows.
     expect(response.headers().location, where).toContain(`${path}?_rsc`);
   } else {
     expect([401, 403], where).toContain(response.status());

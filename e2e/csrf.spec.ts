@@ -71,7 +71,7 @@ test("server actions reject forged and null origins", async ({ request }) => {
       multipart: { [signOutActionField]: "" },
       maxRedirects: 0,
     });
-    // Middleware answers before Next.js's own check, which would answer 500.
+    // Middleware returns 403 before Next.js's own check, which would return 500.
     expect(response.status(), origin).toBe(403);
     // The session survives: the forged sign-out did not run.
     expect(response.headers()["set-cookie"] ?? "", origin).not.toContain(`${SESSION_COOKIE}=;`);

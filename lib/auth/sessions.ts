@@ -30,7 +30,7 @@ export interface CreatedSession {
   alert?: NewSignInAlert;
 }
 
-/** What a new sign-in alert needs; the caller sends it after the transaction commits. */
+/** Data for a new sign-in alert, which the caller sends after the transaction commits. */
 export interface NewSignInAlert {
   userId: string;
   sessionId: string;

@@ -1,6 +1,6 @@
 import type { Notification } from "./notifier";
 
-/** What a new sign-in alert tells the user. */
+/** Contents of a new sign-in alert. */
 export interface NewSignInNotice {
   userId: string;
   email: string;
