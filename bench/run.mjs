@@ -27,6 +27,7 @@ import {
 } from "./lib/database.mjs";
 import { startDelayProxy } from "./delay-proxy.mjs";
 import {
+  BUILD_MODES,
   measureModes,
   measureRefresh,
   medianRoundTripMs,
@@ -39,13 +40,16 @@ import { connectRedis } from "./lib/redis.mjs";
 import { formatTables, writeReport } from "./lib/report.mjs";
 import {
   ensureBuild,
-  ensureNoMiddlewareBuild,
+  ensureVariantBuild,
   serverEnvironment,
   startServer,
   stopAllServers,
 } from "./lib/server.mjs";
 import { runScaleBenchmark } from "./seed-scale.mjs";
 import { runVerifyBenchmark } from "./verify.mjs";
+
+// Where each build's results are kept in the stored http results.
+const RESULT_KEYS = { "no-middleware": "noMiddleware", proxy: "proxy" };
 
 // Longest TOKEN_TTL_SECONDS the app accepts, so one token lasts the whole run.
 const BENCH_TOKEN_TTL_SECONDS = "3600";
@@ -99,9 +103,12 @@ async function runServerSuites(options, admin) {
   const { appDir } = options;
   ensureBuild(appDir, log);
   const builds = options.suites.includes("http") ? options.builds : [];
-  const noMiddlewareDir = builds.includes("no-middleware")
-    ? ensureNoMiddlewareBuild(appDir, log)
-    : null;
+  // Built before any measurement, so that no build runs while a mode is measured.
+  const variantDirs = Object.fromEntries(
+    builds
+      .filter((build) => build !== "middleware")
+      .map((build) => [build, ensureVariantBuild(appDir, build, log)]),
+  );
 
   await recreateDatabase(admin, options.database);
   const { generateSigningKeyEnv } = await import(
@@ -146,8 +153,7 @@ async function runServerSuites(options, admin) {
 
       if (builds.includes("middleware")) {
         out.edgeAlgorithms = await checkEdgeAlgorithms(server, seeded);
-        const names = options.modes.filter((name) => name !== "redis" || redis);
-        out.middleware = await measureBuild(server, admin, options, seeded, "middleware", names);
+        out.middleware = await measureBuild(server, admin, options, seeded, "middleware", redis);
       }
       if (options.suites.includes("refresh")) {
         const context = {
@@ -160,11 +166,12 @@ async function runServerSuites(options, admin) {
       }
     });
 
-    if (noMiddlewareDir) {
-      const names = options.modes.filter((name) => name !== "page" && (name !== "redis" || redis));
-      out.noMiddleware = await withServer(
-        { dir: noMiddlewareDir, port: options.basePort + 1, url: databaseUrl },
-        (server) => measureBuild(server, admin, options, seeded, "no-middleware", names),
+    // Each variant gets its own port, so a server that is slow to stop cannot collide.
+    const variantPorts = { "no-middleware": options.basePort + 1, proxy: options.basePort + 3 };
+    for (const [build, dir] of Object.entries(variantDirs)) {
+      out[RESULT_KEYS[build]] = await withServer(
+        { dir, port: variantPorts[build], url: databaseUrl },
+        (server) => measureBuild(server, admin, options, seeded, build, redis),
       );
     }
 
@@ -181,8 +188,20 @@ async function runServerSuites(options, admin) {
   return out;
 }
 
-async function measureBuild(server, admin, options, seeded, build, names) {
+/** Measures the build's default modes that --modes selected, leaving out redis without Redis. */
+async function measureBuild(
+  server,
+  admin,
+  options,
+  seeded,
+  build,
+  redis,
+  defaults = BUILD_MODES[build],
+) {
   const modes = requestModes({ session: seeded.main, token: seeded.token, build });
+  const names = defaults.filter(
+    (name) => options.modes.includes(name) && (modes[name].store !== "redis" || redis),
+  );
   return measureModes({ server, admin, options }, modes, names, log);
 }
 
@@ -211,7 +230,8 @@ async function checkEdgeAlgorithms(server, seeded) {
  * Redis cannot be reached or the redis mode is not selected.
  */
 async function openRedisWithEntry(options, seeded, redisKeys, notes) {
-  if (!options.modes.includes("redis") || !options.suites.includes("http")) return null;
+  const wantsRedis = options.modes.some((name) => name.endsWith("redis"));
+  if (!wantsRedis || !options.suites.includes("http")) return null;
   let redis;
   try {
     redis = await connectRedis(options.redisUrl);
@@ -252,7 +272,8 @@ async function measureWithAddedLatency(options, admin, seeded, withServer, datab
     );
     const modes = await withServer(
       { dir: options.appDir, port: options.basePort + 2, url: proxiedUrl },
-      (server) => measureBuild(server, admin, options, seeded, "middleware", ["stateless", "db"]),
+      (server) =>
+        measureBuild(server, admin, options, seeded, "middleware", null, ["stateless", "db"]),
     );
     return { directRoundTripMs: directMs, proxiedRoundTripMs: proxiedMs, modes };
   } finally {

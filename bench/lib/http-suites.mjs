@@ -19,40 +19,80 @@ const OTHER_CPU_LIMIT_CORES = 0.2;
 const MAX_ATTEMPTS = 3;
 
 /**
+ * Request modes measured by default on each build. Without middleware.ts or as proxy.ts, the
+ * comparisons that matter most are kept, to bound the run's length.
+ */
+export const BUILD_MODES = {
+  middleware: [
+    "floor",
+    "stateless",
+    "db",
+    "redis",
+    "page-floor",
+    "page-stateless",
+    "page-db",
+    "page-redis",
+    "playground",
+  ],
+  "no-middleware": ["floor", "stateless", "db", "redis", "page-stateless", "page-db"],
+  proxy: ["floor", "stateless", "db", "page-floor", "page-stateless", "page-db"],
+};
+
+/**
  * Returns the request modes for one build. Each sends the cookies a browser of that design
- * would send. With middleware.ts, a lookup mode also carries the token, because middleware
- * lets no request without one reach /api/bench.
+ * would send. Where middleware runs (middleware.ts or proxy.ts), every mode but the public
+ * floor also carries the token, because middleware lets no request without one through.
  */
 export function requestModes({ session, token, build }) {
   const both = cookieHeader({ [SESSION_COOKIE]: session.secret, [TOKEN_COOKIE]: token });
   const sessionOnly = cookieHeader({ [SESSION_COOKIE]: session.secret });
-  const lookupCookies = build === "middleware" ? both : sessionOnly;
+  const filtered = build !== "no-middleware";
+  const lookupCookies = filtered ? both : sessionOnly;
+  const get = (path, cookie) => ({
+    method: "GET",
+    path,
+    ...(cookie ? { headers: { cookie } } : {}),
+  });
   return {
     floor: {
       label: "no authentication: GET /.well-known/jwks.json",
-      request: { method: "GET", path: "/.well-known/jwks.json" },
+      request: get("/.well-known/jwks.json"),
     },
     stateless: {
       label: "Tessera: token verified (cached), no lookup",
-      request: { method: "GET", path: "/api/access/member", headers: { cookie: both } },
+      request: get("/api/access/member", both),
     },
     db: {
       label: "session row read from PostgreSQL per request",
       store: "postgres",
-      request: { method: "GET", path: "/api/bench/session-db", headers: { cookie: lookupCookies } },
+      request: get("/api/bench/session-db", lookupCookies),
     },
     redis: {
       label: "session read from Redis per request",
       store: "redis",
-      request: {
-        method: "GET",
-        path: "/api/bench/session-redis",
-        headers: { cookie: lookupCookies },
-      },
+      request: get("/api/bench/session-redis", lookupCookies),
     },
-    page: {
-      label: "page /playground: token, plus the layout's organization list",
-      request: { method: "GET", path: "/playground", headers: { cookie: both } },
+    "page-floor": {
+      label: "page /bench/none: no check in the page",
+      request: get("/bench/none", filtered ? both : null),
+    },
+    "page-stateless": {
+      label: "page /bench/token: Tessera's token check (requireRole)",
+      request: get("/bench/token", both),
+    },
+    "page-db": {
+      label: "page /bench/db: session row read from PostgreSQL",
+      store: "postgres",
+      request: get("/bench/db", lookupCookies),
+    },
+    "page-redis": {
+      label: "page /bench/redis: session read from Redis",
+      store: "redis",
+      request: get("/bench/redis", lookupCookies),
+    },
+    playground: {
+      label: "page /playground as shipped: token, plus the signed-in layout's organization list",
+      request: get("/playground", both),
     },
   };
 }

@@ -2,8 +2,18 @@
 // runs the whole benchmark.
 
 export const SUITES = ["http", "latency", "refresh", "verify", "scale"];
-export const HTTP_MODES = ["floor", "stateless", "db", "redis", "page"];
-export const BUILDS = ["middleware", "no-middleware"];
+export const HTTP_MODES = [
+  "floor",
+  "stateless",
+  "db",
+  "redis",
+  "page-floor",
+  "page-stateless",
+  "page-db",
+  "page-redis",
+  "playground",
+];
+export const BUILDS = ["middleware", "no-middleware", "proxy"];
 
 const DEFAULTS = {
   suites: ["http", "latency", "refresh", "verify"],
@@ -39,7 +49,9 @@ builds it) and writes the figures to docs/benchmarks.md.
   --suites=LIST        suites to run, from ${SUITES.join(",")}
                        (default ${DEFAULTS.suites.join(",")}; scale seeds 1,000,000 rows)
   --modes=LIST         request modes of the http suite, from ${HTTP_MODES.join(",")}
+                       (each build measures the ones of its default set that are listed)
   --builds=LIST        builds for the http suite, from ${BUILDS.join(",")}
+                       (proxy: the same middleware code as proxy.ts, on the Node.js runtime)
   --connections=N      concurrent connections of the load generator (default 16)
   --duration=SECONDS   measured time per mode (default 10)
   --warmup=SECONDS     unmeasured time before each mode (default 3)
@@ -47,7 +59,7 @@ builds it) and writes the figures to docs/benchmarks.md.
   --added-rtt=MS       round trip the latency suite adds to each database exchange (default 1)
   --refresh-sessions=N distinct sessions the refresh suite rotates through (default 1000)
   --scale-users=N      users seeded by the scale suite (default 100000, 10 sessions each)
-  --port=N             first app server port; the harness uses N to N+2 (default 3600)
+  --port=N             first app server port; the harness uses N to N+3 (default 3600)
   --proxy-port=N       port of the latency suite's delay proxy (default 55600)
   --database=NAME      PostgreSQL database the harness drops and creates (default tessera_bench)
   --postgres-url=URL   server URL without a database (default ${DEFAULTS.postgresUrl})

@@ -56,12 +56,13 @@ function suiteFilesOf(results) {
     options: results.options,
   };
   const files = {};
-  if (results.middleware || results.noMiddleware) {
+  if (results.middleware || results.noMiddleware || results.proxy) {
     files.http = {
       ...common,
       data: {
         middleware: results.middleware ?? [],
         noMiddleware: results.noMiddleware ?? [],
+        proxy: results.proxy ?? [],
         edgeAlgorithms: results.edgeAlgorithms ?? null,
         notes: results.notes ?? [],
       },
@@ -99,8 +100,8 @@ function renderDocument(stored) {
     "npm run bench -- --help                                # every option",
     "```",
     "",
-    "The harness starts `next start` on 127.0.0.1 ports 3600 to 3602 with TESSERA_BENCH_ROUTES=1",
-    "(the routes under `app/api/bench` answer 404 without it), drops and creates the PostgreSQL",
+    "The harness starts `next start` on 127.0.0.1 ports 3600 to 3603 with TESSERA_BENCH_ROUTES=1",
+    "(the routes under `app/api/bench` and the page `/bench/[check]` answer 404 without it), drops and creates the PostgreSQL",
     "database `tessera_bench`, and writes Redis keys under `tessera-bench:`, which it deletes",
     "afterwards. It waits while a `next build`, CI or Playwright run is active.",
   ];
@@ -140,52 +141,68 @@ function renderSections(files) {
 
 function renderHttp(file) {
   const { middleware, noMiddleware, notes } = file.data;
+  const proxy = file.data.proxy ?? [];
   const { connections, durationSeconds, warmupSeconds } = file.options;
   const lines = [
     "## Requests: token check against session lookups",
     "",
     `autocannon, ${connections} connections, ${durationSeconds} s measured after ${warmupSeconds} s of warm-up per mode.`,
-    "Every mode answers the same member access check with the same JSON body shape.",
+    "The route modes answer the same member access check with the same JSON body shape; the",
+    "page modes render the same small page (`app/bench/[check]/page.tsx`) behind each check.",
   ];
-  if (middleware.length > 0) {
-    lines.push(
-      "",
-      "### Shipped build (with `middleware.ts`)",
-      "",
+  const section = (title, intro, rows) => {
+    if (rows.length === 0) return;
+    lines.push("", title, "", ...intro, "", ...modeTable(rows), "", ...ratios(rows));
+  };
+  section(
+    "### Shipped build (with `middleware.ts`, Edge runtime)",
+    [
       "Middleware verifies the token before every non-public path, so the lookup modes carry the",
       "token cookie too; its check is a cache hit there, as in the stateless mode.",
-      "",
-      ...modeTable(middleware),
-      "",
-      ...ratios(middleware),
-    );
-  }
-  if (noMiddleware.length > 0) {
-    lines.push(
-      "",
-      "### Build without `middleware.ts`",
-      "",
-      "The handler's own check only: the stateless mode verifies the token once, the lookup",
-      "modes send only the session cookie and never touch a token.",
-      "",
-      ...modeTable(noMiddleware),
-      "",
-      ...ratios(noMiddleware),
-    );
-  }
-  const floorWith = middleware.find((row) => row.mode === "floor");
-  const floorWithout = noMiddleware.find((row) => row.mode === "floor");
-  if (floorWith && floorWithout) {
-    lines.push(
-      "",
-      `Middleware itself: the floor costs ${fixed(floorWith.appCpuMicroseconds, 0)} µs of app CPU per request with ` +
-        `\`middleware.ts\` and ${fixed(floorWithout.appCpuMicroseconds, 0)} µs without it, so running the Edge-runtime ` +
-        `middleware (a pass-through on this public path) costs about ` +
-        `${fixed(floorWith.appCpuMicroseconds - floorWithout.appCpuMicroseconds, 0)} µs per request.`,
-    );
-  }
+    ],
+    middleware,
+  );
+  section(
+    "### Build without `middleware.ts`",
+    [
+      "The handler's or page's own check only: the stateless modes verify the token once, the",
+      "lookup modes send only the session cookie and never touch a token.",
+    ],
+    noMiddleware,
+  );
+  section(
+    "### The same middleware as `proxy.ts` (Node.js runtime)",
+    [
+      "`scripts/build-variant.mjs` builds the app with middleware.ts renamed to proxy.ts and",
+      "nothing else changed; Next.js 16 runs proxy.ts on the Node.js runtime.",
+    ],
+    proxy,
+  );
+  lines.push(...middlewareCost(middleware, noMiddleware, proxy));
   if (notes.length > 0) lines.push("", ...notes.map((note) => `- ${note}`));
   return lines.join("\n");
+}
+
+// The cost of running the middleware itself: the public floor with and without it.
+function middlewareCost(middleware, noMiddleware, proxy) {
+  const floorOf = (rows) => rows.find((row) => row.mode === "floor");
+  const without = floorOf(noMiddleware);
+  if (!without) return [];
+  const lines = [];
+  for (const [rows, name] of [
+    [middleware, "`middleware.ts` (Edge runtime)"],
+    [proxy, "`proxy.ts` (Node.js runtime)"],
+  ]) {
+    const floor = floorOf(rows);
+    if (!floor) continue;
+    lines.push(
+      `- ${name}: the public floor costs ${fixed(floor.appCpuMicroseconds, 0)} µs of app CPU per request against ` +
+        `${fixed(without.appCpuMicroseconds, 0)} µs without middleware, so running it (a pass-through on this path) ` +
+        `costs about ${fixed(floor.appCpuMicroseconds - without.appCpuMicroseconds, 0)} µs per request; ` +
+        `${fixed(floor.requestsPerSecond / without.requestsPerSecond, 2)}× the requests per second.`,
+    );
+  }
+  return lines.length > 0 ? ["", "Middleware itself:", "", ...lines] : [];
 }
 
 function modeTable(rows) {
@@ -208,27 +225,39 @@ function modeTable(rows) {
 
 function ratios(rows) {
   const byMode = Object.fromEntries(rows.map((row) => [row.mode, row]));
-  const stateless = byMode.stateless;
+  return [
+    ...compareWithLookups(byMode, "stateless", "db", "redis", "floor"),
+    ...compareWithLookups(byMode, "page-stateless", "page-db", "page-redis", "page-floor"),
+  ];
+}
+
+const totalCpu = (row) =>
+  (row.appCpuMicroseconds ?? 0) +
+  (row.postgresCpuMicroseconds ?? 0) +
+  (row.redisCpuMicroseconds ?? 0);
+
+function compareWithLookups(byMode, statelessName, dbName, redisName, floorName) {
+  const stateless = byMode[statelessName];
   if (!stateless) return [];
-  const totalCpu = (row) =>
-    (row.appCpuMicroseconds ?? 0) +
-    (row.postgresCpuMicroseconds ?? 0) +
-    (row.redisCpuMicroseconds ?? 0);
   const lines = [];
-  for (const name of ["db", "redis"]) {
+  for (const [name, store] of [
+    [dbName, "PostgreSQL"],
+    [redisName, "Redis"],
+  ]) {
     const other = byMode[name];
     if (!other) continue;
     lines.push(
-      `- stateless against ${name}: ${fixed(stateless.requestsPerSecond / other.requestsPerSecond, 2)}× the requests per second; ` +
+      `- ${statelessName} against ${name}: ${fixed(stateless.requestsPerSecond / other.requestsPerSecond, 2)}× the requests per second; ` +
         `${fixed(totalCpu(other), 0)} µs against ${fixed(totalCpu(stateless), 0)} µs of CPU per request ` +
-        `(app plus ${name === "db" ? "PostgreSQL" : "Redis"}), ${fixed(other.statementsPer1000, 0)} against ` +
+        `(app plus ${store}), ${fixed(other.statementsPer1000, 0)} against ` +
         `${fixed(stateless.statementsPer1000, 0)} statements per 1,000 requests.`,
     );
   }
-  if (byMode.floor) {
+  const floor = byMode[floorName];
+  if (floor) {
     lines.push(
-      `- stateless against the floor: ${fixed(stateless.requestsPerSecond / byMode.floor.requestsPerSecond, 2)}× the requests per second; ` +
-        `${fixed(stateless.appCpuMicroseconds, 0)} µs against ${fixed(byMode.floor.appCpuMicroseconds, 0)} µs of app CPU per request.`,
+      `- ${statelessName} against ${floorName}: ${fixed(stateless.requestsPerSecond / floor.requestsPerSecond, 2)}× the requests per second; ` +
+        `${fixed(stateless.appCpuMicroseconds, 0)} µs against ${fixed(floor.appCpuMicroseconds, 0)} µs of app CPU per request.`,
     );
   }
   return lines;
@@ -365,14 +394,15 @@ function renderNotMeasured(stored) {
       );
   }
   lines.push(
-    "- A page doing a database session lookup next to `/playground`: it would need a page outside",
-    "  `app/api/bench`. The page row above shows the signed-in layout's own organization-list read.",
-    "- `proxy.ts` (the Node.js runtime for middleware) in place of `middleware.ts`.",
+    "- A peer library's session check (for example better-auth) in the same app.",
     "- A Redis session store that also extends an idle timeout: the redis mode only reads, with no",
     "  write per request to move the entry's expiry.",
     "- Redis on another machine: the redis mode reads the local Redis over loopback. Across a",
     "  network each lookup adds a round trip, as the latency suite shows for PostgreSQL.",
     "- More than one app instance, connection pools other than the default 10, TLS to the database.",
+    "- A middleware that is a pure pass-through on a protected path: the floor modes use a public",
+    "  path (`/.well-known/jwks.json`) or a page without a check, which the shipped middleware",
+    "  passes after reading the path (and, for the page, verifying the token from its cache).",
   );
   return lines;
 }

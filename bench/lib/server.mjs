@@ -2,41 +2,17 @@
 // process group so that stopping one also stops every process it started.
 
 import { execFileSync, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-/** Folder of the benchmark's own build without middleware.ts, apart from the e2e suite's. */
-export const NO_MIDDLEWARE_DIR = path.join(tmpdir(), "tessera-bench-no-middleware");
+import { buildVariant, fingerprintSources } from "../../scripts/build-variant.mjs";
 
-// Top-level entries a build reads; middleware.ts is left out of the copy on purpose.
-const BUILD_SOURCES = [
-  "app",
-  "components",
-  "lib",
-  "public",
-  "drizzle",
-  "instrumentation.ts",
-  "next.config.mjs",
-  "postcss.config.mjs",
-  "tsconfig.json",
-  "package.json",
-  "package-lock.json",
-];
+/** Folder of the benchmark's own build of each variant, apart from the e2e suite's. */
+export const variantDir = (variant) => path.join(tmpdir(), `tessera-bench-${variant}`);
+
 const FINGERPRINT_FILE = ".bench-source-fingerprint";
-
-const isTestFile = (file) => /\.test\.tsx?$/.test(file);
 
 /**
  * Checks that `appDir` has a production build with the benchmark routes, running
@@ -45,7 +21,11 @@ const isTestFile = (file) => /\.test\.tsx?$/.test(file);
 export function ensureBuild(appDir, log) {
   if (!existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
     log(`No production build in ${appDir}; running next build.`);
-    runNextBuild(appDir);
+    execFileSync(process.execPath, [nextBin(appDir), "build"], {
+      cwd: appDir,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
   }
   const benchRoute = path.join(appDir, ".next/server/app/api/bench/session-db/route.js");
   if (!existsSync(benchRoute)) {
@@ -56,76 +36,21 @@ export function ensureBuild(appDir, log) {
 }
 
 /**
- * Returns the folder of a production build without middleware.ts, copying the sources and
- * building them when the copy is missing or its sources changed. The copy lives outside the
- * repository because Next.js 16.5 takes an enclosing repository as the project root.
+ * Returns the folder of a production build of `variant` ("no-middleware" or "proxy"),
+ * building it when it is missing or the app's sources changed since it was built.
  */
-export function ensureNoMiddlewareBuild(appDir, log) {
+export function ensureVariantBuild(appDir, variant, log) {
+  const targetDir = variantDir(variant);
   const fingerprint = fingerprintSources(appDir);
-  const stamp = path.join(NO_MIDDLEWARE_DIR, FINGERPRINT_FILE);
-  const built = existsSync(path.join(NO_MIDDLEWARE_DIR, ".next", "BUILD_ID"));
+  const stamp = path.join(targetDir, FINGERPRINT_FILE);
+  const built = existsSync(path.join(targetDir, ".next", "BUILD_ID"));
   if (built && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) {
-    log(`Reusing the build without middleware in ${NO_MIDDLEWARE_DIR}.`);
-    return NO_MIDDLEWARE_DIR;
+    log(`Reusing the "${variant}" build in ${targetDir}.`);
+    return targetDir;
   }
-
-  log(`Building the app without middleware in ${NO_MIDDLEWARE_DIR}.`);
-  rmSync(NO_MIDDLEWARE_DIR, { recursive: true, force: true });
-  mkdirSync(NO_MIDDLEWARE_DIR, { recursive: true });
-  for (const entry of BUILD_SOURCES) {
-    const source = path.join(appDir, entry);
-    if (!existsSync(source)) continue;
-    cpSync(source, path.join(NO_MIDDLEWARE_DIR, entry), {
-      recursive: true,
-      filter: (file) => !isTestFile(file),
-    });
-  }
-  linkNodeModules(appDir);
-  runNextBuild(NO_MIDDLEWARE_DIR);
-
-  const manifest = JSON.parse(
-    readFileSync(path.join(NO_MIDDLEWARE_DIR, ".next/server/middleware-manifest.json"), "utf8"),
-  );
-  if (Object.keys(manifest.middleware ?? {}).length > 0) {
-    throw new Error(`The build in ${NO_MIDDLEWARE_DIR} still contains a middleware.`);
-  }
+  buildVariant({ appDir, targetDir, variant, log });
   writeFileSync(stamp, fingerprint);
-  return NO_MIDDLEWARE_DIR;
-}
-
-// Hard links cost no space; they need GNU `cp -al` and one file system with the app.
-function linkNodeModules(appDir) {
-  const target = path.join(NO_MIDDLEWARE_DIR, "node_modules");
-  try {
-    execFileSync("cp", ["-al", path.join(appDir, "node_modules"), target], { stdio: "pipe" });
-  } catch {
-    rmSync(target, { recursive: true, force: true });
-    cpSync(path.join(appDir, "node_modules"), target, { recursive: true, verbatimSymlinks: true });
-  }
-}
-
-function runNextBuild(dir) {
-  execFileSync(process.execPath, [nextBin(dir), "build"], {
-    cwd: dir,
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
-}
-
-function fingerprintSources(appDir) {
-  const hash = createHash("sha256");
-  const visit = (relative) => {
-    const absolute = path.join(appDir, relative);
-    if (!existsSync(absolute)) return;
-    if (statSync(absolute).isDirectory()) {
-      for (const entry of readdirSync(absolute).sort()) visit(path.join(relative, entry));
-      return;
-    }
-    if (isTestFile(relative)) return;
-    hash.update(relative).update("\0").update(readFileSync(absolute)).update("\0");
-  };
-  for (const entry of BUILD_SOURCES) visit(entry);
-  return hash.digest("hex");
+  return targetDir;
 }
 
 // Servers still running, so that an interrupted run can stop them.

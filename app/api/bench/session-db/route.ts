@@ -1,11 +1,9 @@
 import type { NextRequest } from "next/server";
 
 import { readSessionSecret } from "@/lib/auth/cookies";
-import { findActiveSession } from "@/lib/auth/sessions";
-import { getDb } from "@/lib/db/client";
-import { getEnv } from "@/lib/env";
 
 import { benchRouteNotFound, benchRoutesEnabled, respondToMemberCheck } from "../_lib/bench-routes";
+import { lookUpSessionInDatabase } from "../_lib/session-lookups";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -19,15 +17,5 @@ export async function GET(request: NextRequest) {
   if (!benchRoutesEnabled()) return benchRouteNotFound();
 
   const secret = readSessionSecret(request.cookies);
-  const subject = secret
-    ? await findActiveSession(await getDb(), secret, getEnv().sessionLimits)
-    : null;
-  return respondToMemberCheck(
-    subject && {
-      userId: subject.userId,
-      sessionId: subject.sessionId,
-      organizationId: subject.activeOrganizationId,
-      role: subject.activeRole,
-    },
-  );
+  return respondToMemberCheck(secret ? await lookUpSessionInDatabase(secret) : null);
 }
