@@ -11,6 +11,7 @@ import {
   TOKEN_COOKIE,
 } from "./app-session.mjs";
 import { measureMode, settleTransactions } from "./load.mjs";
+import { HTTP_MODES } from "./options.mjs";
 import { findBusyProcesses, waitForQuietMachine } from "./machine.mjs";
 
 // Busy CPU of other processes, in cores, above which a measurement counts as disturbed and is
@@ -23,17 +24,7 @@ const MAX_ATTEMPTS = 3;
  * comparisons that matter most are kept, to bound the run's length.
  */
 export const BUILD_MODES = {
-  middleware: [
-    "floor",
-    "stateless",
-    "db",
-    "redis",
-    "page-floor",
-    "page-stateless",
-    "page-db",
-    "page-redis",
-    "playground",
-  ],
+  middleware: HTTP_MODES,
   "no-middleware": ["floor", "stateless", "db", "redis", "page-stateless", "page-db"],
   proxy: ["floor", "stateless", "db", "page-floor", "page-stateless", "page-db"],
 };
