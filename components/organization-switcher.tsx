@@ -1,9 +1,11 @@
 "use client";
 
+import Link from "next/link";
 import { useState, useTransition } from "react";
 
 import { switchOrganizationAction } from "@/app/(signed-in)/actions";
 import { monotonicNow, useSession } from "@/components/session-provider";
+import { focusRing } from "@/components/ui";
 
 export interface SwitcherOrganization {
   id: string;
@@ -17,7 +19,14 @@ export function OrganizationSwitcher({ organizations }: { organizations: Switche
   const [error, setError] = useState<string | null>(null);
 
   if (organizations.length === 0) {
-    return <span className="text-sm text-zinc-600 dark:text-zinc-400">No organization</span>;
+    return (
+      <span className="text-sm text-zinc-600 dark:text-zinc-400">
+        No organization.{" "}
+        <Link href="/organization/new" className={`rounded-sm font-medium underline ${focusRing}`}>
+          Create one
+        </Link>
+      </span>
+    );
   }
 
   function onChange(organizationId: string) {

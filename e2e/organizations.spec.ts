@@ -64,11 +64,19 @@ test("role changes reach a live session within one token lifetime", async ({ bro
   await memberRow(admin, memberEmail)
     .getByRole("button", { name: "Make Max Member a member" })
     .click();
+  // A demotion is confirmed first, with Cancel focused so that Enter alone changes nothing.
+  await expect(memberRow(admin, memberEmail).getByRole("button", { name: "Cancel" })).toBeFocused();
+  await memberRow(admin, memberEmail)
+    .getByRole("button", { name: "Yes, make Max Member a member" })
+    .click();
   await expect(memberRow(admin, memberEmail).getByTestId("member-role")).toHaveText("member");
 
   // A mutation is checked against the database, so it is refused at once, token or not.
   await memberRow(member, adminEmail)
     .getByRole("button", { name: "Make Ada Admin a member" })
+    .click();
+  await memberRow(member, adminEmail)
+    .getByRole("button", { name: "Yes, make Ada Admin a member" })
     .click();
   await expect(
     memberRow(member, adminEmail).getByText(
@@ -91,6 +99,10 @@ test("role changes reach a live session within one token lifetime", async ({ bro
   await expect(member).toHaveURL(/\/forbidden\?required=member$/);
   await expect(member.getByText("this session has none")).toBeVisible();
   await expect(member.getByRole("link", { name: "Create an organization" })).toBeVisible();
+  await member.goto("/playground");
+  await expect(member.getByTestId("no-organization-hint")).toContainText(
+    "Choose one in the Organization menu",
+  );
 
   // The admin is unaffected throughout.
   expect(await accessStatus(admin, "admin")).toBe(200);
@@ -117,10 +129,17 @@ test("the last admin cannot be demoted or removed", async ({ page }) => {
   await page.goto("/organization/members");
 
   await memberRow(page, email).getByRole("button", { name: "Make Solo Admin a member" }).click();
+  await expect(memberRow(page, email).getByText("Make yourself a member?")).toBeVisible();
+  await memberRow(page, email).getByRole("button", { name: "Yes, make me a member" }).click();
   await expect(
     memberRow(page, email).getByText("An organization needs at least one admin."),
   ).toBeVisible();
-  await memberRow(page, email).getByRole("button", { name: "Remove Solo Admin" }).click();
+  // Escape closes a confirmation and gives focus back to the button that opened it.
+  const remove = memberRow(page, email).getByRole("button", { name: "Remove Solo Admin" });
+  await remove.click();
+  await page.keyboard.press("Escape");
+  await expect(remove).toBeFocused();
+  await remove.click();
   await memberRow(page, email).getByRole("button", { name: "Confirm removal" }).click();
   // The role change reports in the row, the removal above the list.
   await expect(page.getByText("Make someone else an admin first.")).toHaveCount(2);

@@ -1,9 +1,10 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 
 import { monotonicNow, useSession } from "@/components/session-provider";
-import { secondaryButton } from "@/components/ui";
+import { focusRing, secondaryButton } from "@/components/ui";
 
 /** Seconds of history the time axis shows. */
 const WINDOW_SECONDS = 90;
@@ -33,7 +34,11 @@ interface TimelineEntry {
 
 const subscribeToNothing = () => () => {};
 
-export function AccessTimeline() {
+// Underlined, because a link inside a sentence must not differ by colour alone.
+const inlineLink = `rounded-sm font-medium underline ${focusRing}`;
+
+/** `tokenLifetimeSeconds` is the server's token lifetime, for the empty timeline's hint. */
+export function AccessTimeline({ tokenLifetimeSeconds }: { tokenLifetimeSeconds: number }) {
   const session = useSession();
   // Times only exist in the browser, so the server renders an empty timeline.
   const mounted = useSyncExternalStore(
@@ -115,6 +120,19 @@ export function AccessTimeline() {
           {session.token.organizationId ? `role ${session.token.role}` : "no organization"}
         </strong>
       </p>
+      {session.token.organizationId ? null : (
+        <p
+          className="max-w-prose text-sm text-zinc-700 dark:text-zinc-300"
+          data-testid="no-organization-hint"
+        >
+          This session works in no organization, so both actions are refused. Choose one in the
+          Organization menu, or{" "}
+          <Link href="/organization/new" className={inlineLink}>
+            create an organization
+          </Link>
+          .
+        </p>
+      )}
       <div className="flex flex-wrap gap-2">
         <button type="button" className={secondaryButton} onClick={() => void runCheck("member")}>
           Member action
@@ -132,6 +150,15 @@ export function AccessTimeline() {
         </label>
       </div>
       {mounted ? <TimeAxis entries={entries} now={Math.max(now, pageStart.current)} /> : null}
+      {entries.length === 0 ? (
+        <p
+          className="max-w-prose text-sm text-zinc-600 dark:text-zinc-400"
+          data-testid="timeline-empty"
+        >
+          No events yet. This session's next token arrives within {tokenLifetimeSeconds} seconds,
+          shortly before the current one expires, and the buttons above add a check at once.
+        </p>
+      ) : null}
       <ol className="max-h-96 space-y-1 overflow-y-auto text-sm" aria-label="Timeline events">
         {entries.map((entry) => (
           <li

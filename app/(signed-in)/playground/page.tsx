@@ -19,7 +19,7 @@ export default async function PlaygroundPage() {
         changes your role or signs this device out, the change arrives with the next token, at most{" "}
         {lifetime} seconds later. Open this page in a second browser to watch it happen.
       </p>
-      <AccessTimeline />
+      <AccessTimeline tokenLifetimeSeconds={lifetime} />
     </section>
   );
 }

@@ -43,6 +43,9 @@ export default async function SecurityPage() {
   // eslint-disable-next-line react-hooks/purity
   const serverNow = Date.now();
   const sessionCount = devices.reduce((count, device) => count + device.sessions.length, 0);
+  // For a moment after this session was signed out elsewhere, the one listed session can be
+  // another device's, until the next token refresh signs this browser out.
+  const onlyThisSession = sessionCount === 1 && devices[0]?.sessions[0]?.id === claims.sid;
 
   return (
     <section className="space-y-6">
@@ -70,6 +73,15 @@ export default async function SecurityPage() {
             {/* Counts sessions, not device groups, because it signs out every other session. */}
             <RevokeOtherSessionsButton count={sessionCount - 1} />
           </div>
+        ) : null}
+        {onlyThisSession ? (
+          <p
+            className="mt-3 max-w-prose text-sm text-zinc-600 dark:text-zinc-400"
+            data-testid="only-this-device"
+          >
+            Only this browser is signed in to your account. When you sign in on another device, it
+            appears here, and you can sign it out from this page.
+          </p>
         ) : null}
       </DeviceActionFeedback>
       <SignOutHistory sessions={signOuts} serverNow={serverNow} />

@@ -1,11 +1,11 @@
 "use client";
 
-import { useActionState, useCallback, useRef, useState } from "react";
+import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 
 import { useActionFeedback } from "@/components/action-feedback";
 import { FormField } from "@/components/form-field";
 import { StepUpForm } from "@/components/step-up-form";
-import { dangerButton, primaryButton, secondaryButton } from "@/components/ui";
+import { dangerButton, primaryButton, secondaryButton, wrapAnywhere } from "@/components/ui";
 
 import {
   addMemberAction,
@@ -19,9 +19,17 @@ export function MemberActions(props: {
   userId: string;
   displayName: string;
   role: "admin" | "member";
+  /** True on the viewer's own row, whose demotion ends the viewer's admin rights. */
+  isViewer: boolean;
 }) {
+  const [confirmingDemotion, setConfirmingDemotion] = useState(false);
+  const [confirmingRemoval, setConfirmingRemoval] = useState(false);
   const [roleState, roleAction, rolePending] = useActionState<MemberActionState, FormData>(
-    changeRoleAction,
+    async (previous, form) => {
+      const result = await changeRoleAction(previous, form);
+      setConfirmingDemotion(false);
+      return result;
+    },
     {},
   );
   const reportOutcome = useActionFeedback();
@@ -34,12 +42,15 @@ export function MemberActions(props: {
     },
     {},
   );
-  const [confirming, setConfirming] = useState(false);
   const [stepUpDismissed, setStepUpDismissed] = useState<MemberActionState | null>(null);
+  // Stays mounted while the confirmation shows, so the step-up form can submit it again.
   const roleForm = useRef<HTMLFormElement>(null);
   const nextRole = props.role === "admin" ? "member" : "admin";
   const resubmitRoleChange = useCallback(() => roleForm.current?.requestSubmit(), []);
   const askPassword = roleState.stepUp === true && stepUpDismissed !== roleState;
+  const demotionQuestion = props.isViewer
+    ? "Make yourself a member? You can no longer manage this organization, and only another admin can make you an admin again."
+    : `Make ${props.displayName} a member? They can no longer manage this organization.`;
 
   return (
     <div className="flex flex-col items-start gap-2 sm:max-w-[60%] sm:items-end">
@@ -48,28 +59,36 @@ export function MemberActions(props: {
           <input type="hidden" name="organizationId" value={props.organizationId} />
           <input type="hidden" name="userId" value={props.userId} />
           <input type="hidden" name="role" value={nextRole} />
-          <button type="submit" className={secondaryButton} disabled={rolePending}>
-            {nextRole === "admin"
-              ? `Make ${props.displayName} an admin`
-              : `Make ${props.displayName} a member`}
-          </button>
+          {nextRole === "admin" ? (
+            <button type="submit" className={secondaryButton} disabled={rolePending}>
+              Make {props.displayName} an admin
+            </button>
+          ) : (
+            // A promotion needs one click. A demotion removes rights, so it is confirmed first.
+            <ConfirmStep
+              open={confirmingDemotion}
+              onOpenChange={setConfirmingDemotion}
+              label={`Make ${props.displayName} a member`}
+              triggerClassName={secondaryButton}
+              question={demotionQuestion}
+              confirmLabel={`Yes, make ${props.isViewer ? "me" : props.displayName} a member`}
+              pending={rolePending}
+            />
+          )}
         </form>
-        {confirming ? (
-          <form action={removeAction} className="flex gap-2">
-            <input type="hidden" name="organizationId" value={props.organizationId} />
-            <input type="hidden" name="userId" value={props.userId} />
-            <button type="submit" className={dangerButton} disabled={removePending}>
-              Confirm removal
-            </button>
-            <button type="button" className={secondaryButton} onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </form>
-        ) : (
-          <button type="button" className={dangerButton} onClick={() => setConfirming(true)}>
-            Remove {props.displayName}
-          </button>
-        )}
+        <form action={removeAction}>
+          <input type="hidden" name="organizationId" value={props.organizationId} />
+          <input type="hidden" name="userId" value={props.userId} />
+          <ConfirmStep
+            open={confirmingRemoval}
+            onOpenChange={setConfirmingRemoval}
+            label={`Remove ${props.displayName}`}
+            triggerClassName={dangerButton}
+            question={`Remove ${props.displayName} from this organization?`}
+            confirmLabel="Confirm removal"
+            pending={removePending}
+          />
+        </form>
       </div>
       {askPassword ? (
         <StepUpForm
@@ -80,6 +99,70 @@ export function MemberActions(props: {
       ) : (
         <Feedback state={roleState} />
       )}
+    </div>
+  );
+}
+
+/**
+ * Renders a button that opens a confirmation in its place, inside a form: the question, the
+ * form's submit button and Cancel. Focus moves to Cancel when it opens, so a stray Enter confirms
+ * nothing, and back to the button when the person cancels with Cancel or Escape.
+ */
+function ConfirmStep(props: {
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  label: string;
+  triggerClassName: string;
+  question: string;
+  confirmLabel: string;
+  pending: boolean;
+}) {
+  const { open, onOpenChange } = props;
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+  useEffect(() => {
+    if (open) {
+      cancelRef.current?.focus();
+    } else if (returnFocus.current) {
+      returnFocus.current = false;
+      triggerRef.current?.focus();
+    }
+  }, [open]);
+  const cancel = () => {
+    returnFocus.current = true;
+    onOpenChange(false);
+  };
+
+  if (!open) {
+    return (
+      <button
+        ref={triggerRef}
+        type="button"
+        className={props.triggerClassName}
+        onClick={() => onOpenChange(true)}
+      >
+        {props.label}
+      </button>
+    );
+  }
+  return (
+    <div
+      className="flex min-w-0 flex-wrap items-center gap-2 sm:justify-end"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          cancel();
+        }
+      }}
+    >
+      <p className={`min-w-0 text-sm ${wrapAnywhere}`}>{props.question}</p>
+      <button type="submit" className={dangerButton} disabled={props.pending}>
+        {props.confirmLabel}
+      </button>
+      <button ref={cancelRef} type="button" className={secondaryButton} onClick={cancel}>
+        Cancel
+      </button>
     </div>
   );
 }

@@ -20,6 +20,7 @@ export default async function MembersPage() {
     findOrganization(db, organizationId),
     listMembers(db, organizationId),
   ]);
+  const onlyYou = members.length === 1 && members[0]?.userId === claims.sub;
 
   return (
     <section className="space-y-6">
@@ -55,11 +56,21 @@ export default async function MembersPage() {
                 userId={member.userId}
                 displayName={member.displayName}
                 role={member.role}
+                isViewer={member.userId === claims.sub}
               />
             </li>
           ))}
         </ul>
       </ActionFeedback>
+      {onlyYou ? (
+        <p
+          className="max-w-prose text-sm text-zinc-600 dark:text-zinc-400"
+          data-testid="only-member"
+        >
+          You are the only member of this organization. Add people by the email address they signed
+          up with. They then choose this organization in their Organization menu.
+        </p>
+      ) : null}
       <div className={card}>
         <AddMemberForm organizationId={organizationId} />
       </div>
