@@ -36,6 +36,8 @@ import {
 import { settleTransactions } from "./lib/load.mjs";
 import { describeMachine, waitForQuietMachine } from "./lib/machine.mjs";
 import { parseOptions } from "./lib/options.mjs";
+import { runPopulationBenchmark } from "./lib/population.mjs";
+import { listFailedRequests } from "./lib/quick.mjs";
 import { connectRedis } from "./lib/redis.mjs";
 import { formatTables, writeReport } from "./lib/report.mjs";
 import {
@@ -67,6 +69,9 @@ async function main() {
     log(`Wrote ${(await writeReport(options.appDir, {})).join(", ")}.`);
     return;
   }
+  if (options.quick) {
+    log("--quick: a smoke run; nothing is written (--no-write) and nothing waits (--no-wait).");
+  }
   const started = Date.now();
   const admin = openAdmin(options.postgresUrl);
   const results = { startedAt: new Date().toISOString(), options: publicOptions(options) };
@@ -76,10 +81,18 @@ async function main() {
       options.suites.includes(suite),
     );
     if (wantsServer) Object.assign(results, await runServerSuites(options, admin));
+    if (options.suites.includes("population")) {
+      if (options.waitForQuiet) await waitForQuietMachine(log);
+      results.population = await runPopulationBenchmark({ options, admin, log });
+    }
     if (options.suites.includes("verify")) {
       if (options.waitForQuiet) await waitForQuietMachine(log);
       log("Measuring token verification (bench/verify.mjs)");
-      results.verify = await runVerifyBenchmark({ appDir: options.appDir, log });
+      results.verify = await runVerifyBenchmark({
+        appDir: options.appDir,
+        secondsPerCase: options.verifySecondsPerCase,
+        log,
+      });
     }
     if (options.suites.includes("scale")) {
       if (options.waitForQuiet) await waitForQuietMachine(log);
@@ -96,6 +109,11 @@ async function main() {
     log(`Wrote ${files.join(", ")}.`);
   }
   log(`Done in ${results.elapsedSeconds} s.`);
+  if (options.quick) {
+    const failed = listFailedRequests(results);
+    for (const line of failed) console.error(`[bench] FAILED: ${line}`);
+    if (failed.length > 0) process.exitCode = 1;
+  }
 }
 
 /** Runs the suites that need app servers: http, refresh and latency. */
@@ -297,7 +315,8 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   console.error(`[bench] ${error.stack ?? error}`);
   process.exitCode = 1;
+  await stopAllServers();
 });

@@ -7,7 +7,10 @@ import path from "node:path";
 
 import * as prettier from "prettier";
 
+import { fixed, thousands } from "./format.mjs";
 import { SUITES } from "./options.mjs";
+import { renderPopulation } from "./population-report.mjs";
+import { readFloorMiss, readRefreshMiss, renderTargets } from "./targets.mjs";
 
 /** Seconds between two refreshes of one session: a 60 s token refreshed 15 s before expiry. */
 const REFRESH_INTERVAL_SECONDS = 45;
@@ -70,6 +73,7 @@ function suiteFilesOf(results) {
   }
   if (results.refresh) files.refresh = { ...common, data: results.refresh };
   if (results.latency) files.latency = { ...common, data: results.latency };
+  if (results.population) files.population = { ...common, data: results.population };
   if (results.verify) files.verify = { ...common, data: results.verify };
   if (results.scale) files.scale = { ...common, data: results.scale };
   return files;
@@ -97,6 +101,7 @@ function renderDocument(stored) {
     "```sh",
     REPRODUCE,
     "npm run bench -- --suites=http --modes=stateless,db   # a subset",
+    "npm run bench -- --quick                               # smoke run, writes nothing",
     "npm run bench -- --help                                # every option",
     "```",
     "",
@@ -105,6 +110,7 @@ function renderDocument(stored) {
     "database `tessera_bench`, and writes Redis keys under `tessera-bench:`, which it deletes",
     "afterwards. It waits while a `next build`, CI or Playwright run is active.",
   ];
+  lines.push("", ...renderTargets(stored));
   if (newest) lines.push("", ...renderMachine(newest, stored));
   lines.push("", ...renderSections(stored).flatMap((section) => [section, ""]));
   lines.push(...renderNotMeasured(stored), "", ...renderMethod());
@@ -134,6 +140,7 @@ function renderSections(files) {
   if (files.http) sections.push(renderHttp(files.http));
   if (files.latency) sections.push(renderLatency(files.latency));
   if (files.refresh) sections.push(renderRefresh(files.refresh));
+  if (files.population) sections.push(renderPopulation(files.population));
   if (files.verify) sections.push(renderVerify(files.verify, files.http?.data.edgeAlgorithms));
   if (files.scale) sections.push(renderScale(files.scale));
   return sections;
@@ -179,6 +186,7 @@ function renderHttp(file) {
     proxy,
   );
   lines.push(...middlewareCost(middleware, noMiddleware, proxy));
+  lines.push(...readFloorMiss(file));
   if (notes.length > 0) lines.push("", ...notes.map((note) => `- ${note}`));
   return lines.join("\n");
 }
@@ -310,6 +318,7 @@ function renderRefresh(file) {
     "",
     "These are estimates from CPU time per refresh; they leave out page loads and everything else",
     "the same sessions do, and assume every session keeps a visible tab open.",
+    ...readRefreshMiss(row),
   ].join("\n");
 }
 
@@ -431,18 +440,4 @@ function renderMethod() {
     "  verifier caches a verified token until it expires, so the stateless modes measure cache hits;",
     "  the first verification of each token costs what the verification table shows.",
   ];
-}
-
-const fixed = (value, digits) =>
-  value === null || value === undefined || Number.isNaN(value) ? "–" : value.toFixed(digits);
-
-function thousands(value) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
-  const rounded =
-    value >= 10_000
-      ? Math.round(value / 1000) * 1000
-      : value >= 1000
-        ? Math.round(value / 100) * 100
-        : Math.round(value);
-  return rounded.toLocaleString("en-US");
 }
