@@ -52,6 +52,9 @@ export async function POST(request: NextRequest): Promise<NextResponse> {
   const secret = readSessionSecret(request.cookies);
   if (!secret) return signedOut("signed_out");
 
+  // NOTE: every call is one UPDATE of the session row, even when only the token changes. The
+  // client loop calls this about once per 45 s per browser (one tab refreshes for all), which
+  // bounds the writes, but a client that calls it in a loop with its own cookie is not limited.
   const refreshed = await refreshToken(secret, {
     userActivity: activity,
     context: readRequestContext(request.headers, getEnv().trustedProxyHops),
