@@ -4,7 +4,9 @@ import { E2E_TOKEN_TTL_SECONDS } from "../playwright.config";
 import {
   deviceRow,
   newDevice,
+  PHONE_USER_AGENTS,
   signIn,
+  signInOnDevices,
   signUp,
   uniqueEmail,
   USER_AGENTS,
@@ -121,6 +123,57 @@ test("sessions of one browser form one device with a name", async ({ browser }) 
   await expect(secondPage.getByTestId("device-name")).toHaveText(["Work laptop"]);
 
   await Promise.all([first.close(), second.close()]);
+});
+
+test("signing out all others counts sessions and devices", async ({ browser }) => {
+  const email = uniqueEmail("count-others");
+  const main = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const mainPage = await main.newPage();
+  await signUp(mainPage, email);
+  // Two more profiles of this browser join this device's card, and a phone gets its own.
+  const others = await signInOnDevices(browser, email, [
+    USER_AGENTS.chromeOnMac,
+    USER_AGENTS.chromeOnMac,
+    PHONE_USER_AGENTS.safariOnIphone,
+  ]);
+
+  await mainPage.reload();
+  const groups = mainPage.getByTestId("device-group");
+  await expect(groups).toHaveCount(2);
+  await expect(groups.first().getByTestId("device-sessions-toggle")).toHaveText("3 sessions");
+  await mainPage.getByRole("button", { name: "Sign out of all other devices" }).click();
+  await expect(mainPage.getByText("Sign out 3 other sessions on 2 devices?")).toBeVisible();
+  await mainPage.getByRole("button", { name: "Yes, sign them out" }).click();
+  const feedback = mainPage.getByTestId("device-action-feedback");
+  await expect(feedback.getByRole("status")).toHaveText(
+    "Signed out of 3 other sessions on 2 devices.",
+  );
+  await expect(feedback).toBeFocused();
+  await expect(groups).toHaveCount(1);
+  await Promise.all([main.close(), ...others.map((context) => context.close())]);
+});
+
+test("one sign-out confirmation is open at a time", async ({ browser }) => {
+  const email = uniqueEmail("one-confirmation");
+  const main = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const mainPage = await main.newPage();
+  await signUp(mainPage, email);
+  const others = await signInOnDevices(browser, email, [
+    USER_AGENTS.firefoxOnWindows,
+    USER_AGENTS.firefoxOnWindows,
+  ]);
+
+  await mainPage.reload();
+  const group = deviceRow(mainPage, "Firefox on Windows");
+  await group.getByRole("button", { name: /^Sign out of all 2 sessions/ }).click();
+  await expect(group.getByText("Sign out 2 sessions on Firefox on Windows?")).toBeVisible();
+  await mainPage.getByRole("button", { name: "Sign out of all other devices" }).click();
+  await expect(group.getByText("Sign out 2 sessions on Firefox on Windows?")).toHaveCount(0);
+  await expect(group.getByRole("button", { name: /^Sign out of all 2 sessions/ })).toBeVisible();
+  // Cancel of the confirmation that opened last has focus, so Enter there changes nothing.
+  await expect(mainPage.getByRole("button", { name: "Cancel" })).toHaveCount(1);
+  await expect(mainPage.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await Promise.all([main.close(), ...others.map((context) => context.close())]);
 });
 
 test("devices page fits a 360 px phone screen", async ({ browser }) => {

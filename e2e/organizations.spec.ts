@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 
 import { E2E_TOKEN_TTL_SECONDS } from "../playwright.config";
-import { newDevice, signUp, uniqueEmail, USER_AGENTS } from "./helpers";
+import { addMember, newDevice, signUp, uniqueEmail, USER_AGENTS } from "./helpers";
 
 const LIFETIME_MS = E2E_TOKEN_TTL_SECONDS * 1000;
 // A change reaches a session with its next token: within one lifetime, plus a second for
@@ -108,6 +108,63 @@ test("role changes reach a live session within one token lifetime", async ({ bro
   expect(await accessStatus(admin, "admin")).toBe(200);
   await adminContext.close();
   await memberContext.close();
+});
+
+test("member changes by keyboard keep focus", async ({ browser }) => {
+  const adminEmail = uniqueEmail("keys-admin");
+  const ableEmail = uniqueEmail("keys-able");
+  const zedEmail = uniqueEmail("keys-zed");
+  const adminContext = await newDevice(browser, USER_AGENTS.chromeOnMac);
+  const admin = await adminContext.newPage();
+  const ableContext = await newDevice(browser, USER_AGENTS.firefoxOnWindows);
+  const zedContext = await newDevice(browser, USER_AGENTS.firefoxOnWindows);
+  await signUp(await ableContext.newPage(), ableEmail, "Abe Able");
+  await signUp(await zedContext.newPage(), zedEmail, "Zoe Zed");
+  await signUp(admin, adminEmail, "Kay Keys");
+  await addMember(admin, ableEmail);
+  await addMember(admin, zedEmail);
+  const rows = admin.getByTestId("member-row");
+  await expect(rows.getByTestId("member-role")).toHaveText(["admin", "member", "member"]);
+
+  // Promotion moves Abe's row above Kay's. Focus follows the outcome in that row.
+  const able = memberRow(admin, ableEmail);
+  await able.getByRole("button", { name: "Make Abe Able an admin" }).focus();
+  await admin.keyboard.press("Enter");
+  await expect(rows.first()).toHaveAttribute("data-email", ableEmail);
+  await expect(able.getByRole("status")).toHaveText("Role changed to admin.");
+  await expect(able.getByRole("status").locator("..")).toBeFocused();
+
+  // Demotion moves it back, after a confirmation made with the keyboard.
+  await able.getByRole("button", { name: "Make Abe Able a member" }).focus();
+  await admin.keyboard.press("Enter");
+  await expect(able.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await admin.keyboard.press("Shift+Tab");
+  await expect(able.getByRole("button", { name: "Yes, make Abe Able a member" })).toBeFocused();
+  await admin.keyboard.press("Enter");
+  await expect(rows.nth(1)).toHaveAttribute("data-email", ableEmail);
+  await expect(able.getByRole("status")).toHaveText("Role changed to member.");
+  await expect(able.getByRole("status").locator("..")).toBeFocused();
+
+  // Opening a second confirmation closes the first one.
+  await able.getByRole("button", { name: "Make Abe Able an admin" }).click();
+  await expect(able.getByRole("button", { name: "Make Abe Able a member" })).toBeVisible();
+  await able.getByRole("button", { name: "Make Abe Able a member" }).click();
+  const zed = memberRow(admin, zedEmail);
+  await zed.getByRole("button", { name: "Remove Zoe Zed" }).click();
+  await expect(able.getByText("Make Abe Able a member?")).toHaveCount(0);
+  await expect(able.getByRole("button", { name: "Make Abe Able a member" })).toBeVisible();
+  await expect(admin.getByRole("button", { name: "Cancel" })).toHaveCount(1);
+  await expect(zed.getByRole("button", { name: "Cancel" })).toBeFocused();
+
+  // The removed row is gone, so focus goes to the outcome above the list.
+  await admin.keyboard.press("Shift+Tab");
+  await expect(zed.getByRole("button", { name: "Confirm removal" })).toBeFocused();
+  await admin.keyboard.press("Enter");
+  await expect(zed).toHaveCount(0);
+  const feedback = admin.getByTestId("member-action-feedback");
+  await expect(feedback.getByRole("status")).toHaveText("Member removed.");
+  await expect(feedback).toBeFocused();
+  await Promise.all([adminContext.close(), ableContext.close(), zedContext.close()]);
 });
 
 test("a new organization becomes the active one", async ({ page }) => {

@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
-import { renameSession } from "@/lib/auth/devices";
+import { listDevices, renameSession } from "@/lib/auth/devices";
+import { countOtherSessions, describeOtherSessions } from "@/lib/auth/other-sessions";
 import { currentRequestContext, requireActiveSession } from "@/lib/auth/server";
 import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
 import { isRecentlyVerified } from "@/lib/auth/step-up";
@@ -166,6 +167,9 @@ export async function revokeOtherSessionsAction(
   const session = await requireActiveSession();
   if (!isRecentlyVerified(session, getEnv().stepUpMaxAgeSeconds)) return { stepUp: true };
   const db = await getDb();
+  // Listed before the revocation, because revoked sessions leave the list and the message
+  // counts devices as the page grouped them.
+  const devices = await listDevices(db, session.userId);
   const revokedIds = await revokeOtherSessions(db, {
     userId: session.userId,
     currentSessionId: session.sessionId,
@@ -185,6 +189,6 @@ export async function revokeOtherSessionsAction(
   log.info({ userId: session.userId, count: revokedIds.length }, "other sessions revoked");
   revalidatePath("/account/security");
   if (revokedIds.length === 0) return { message: "No other devices were signed in." };
-  const devices = revokedIds.length === 1 ? "1 other device" : `${revokedIds.length} other devices`;
-  return { message: `Signed out of ${devices}.` };
+  const revoked = countOtherSessions(devices, session.sessionId, revokedIds);
+  return { message: `Signed out of ${describeOtherSessions(revoked)}.` };
 }

@@ -2,9 +2,11 @@
 
 import { useActionState, useCallback, useEffect, useRef, useState, useTransition } from "react";
 
+import { useConfirmation } from "@/components/confirmation-scope";
 import { LocalTime } from "@/components/relative-time";
 import { StepUpForm } from "@/components/step-up-form";
 import { dangerButton, secondaryButton, wrapAnywhere } from "@/components/ui";
+import { describeOtherSessions, type OtherSessionsCount } from "@/lib/auth/other-sessions";
 
 import {
   revokeOtherSessionsAction,
@@ -103,7 +105,8 @@ export function RevokeGroupButton(props: {
 }) {
   const { sessionIds, target, includesCurrent } = props;
   const report = useDeviceActionFeedback();
-  const [confirming, setConfirming] = useState(false);
+  // The first session id names the group, because no other group lists it.
+  const [confirming, setConfirming] = useConfirmation(`group:${sessionIds[0]}`);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
@@ -179,9 +182,20 @@ export function RevokeGroupButton(props: {
   );
 }
 
-export function RevokeOtherSessionsButton({ count }: { count: number }) {
+/** Signs out every other session after a confirmation that counts them as the page groups them. */
+export function RevokeOtherSessionsButton({ others }: { others: OtherSessionsCount }) {
   const report = useDeviceActionFeedback();
-  const [step, setStep] = useState<"idle" | "confirming" | "password">("idle");
+  // Opening another confirmation on the page closes this one, at either step.
+  const [open, setOpen] = useConfirmation("other-sessions");
+  const [openStep, setOpenStep] = useState<"confirming" | "password">("confirming");
+  const step = open ? openStep : "idle";
+  const setStep = useCallback(
+    (next: "idle" | "confirming" | "password") => {
+      if (next !== "idle") setOpenStep(next);
+      setOpen(next !== "idle");
+    },
+    [setOpen],
+  );
   const [pending, startTransition] = useTransition();
   const triggerRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -203,7 +217,7 @@ export function RevokeOtherSessionsButton({ count }: { count: number }) {
   const cancel = useCallback(() => {
     returnFocus.current = true;
     setStep("idle");
-  }, []);
+  }, [setStep]);
   const closeOnEscape = (event: React.KeyboardEvent) => {
     if (event.key === "Escape") {
       event.preventDefault();
@@ -221,7 +235,7 @@ export function RevokeOtherSessionsButton({ count }: { count: number }) {
       setStep("idle");
       report(result, { focus: true });
     });
-  }, [report]);
+  }, [report, setStep]);
 
   if (step === "password") {
     return (
@@ -244,9 +258,7 @@ export function RevokeOtherSessionsButton({ count }: { count: number }) {
   }
   return (
     <div className="flex flex-wrap items-center gap-2" onKeyDown={closeOnEscape}>
-      <p className="text-sm">
-        Sign out {count === 1 ? "the other device" : `all ${count} other devices`}?
-      </p>
+      <p className="text-sm">Sign out {describeOtherSessions(others)}?</p>
       <button
         type="button"
         className={dangerButton}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 
 import { MAX_SESSION_NAME_LENGTH, listDevices } from "@/lib/auth/devices";
 import { listRecentSignOuts } from "@/lib/auth/history";
+import { countOtherSessions } from "@/lib/auth/other-sessions";
 import { requireAuth } from "@/lib/auth/server";
 import { expireIdleSessions } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db/client";
@@ -70,8 +71,7 @@ export default async function SecurityPage() {
         />
         {sessionCount > 1 ? (
           <div className="mt-6">
-            {/* Counts sessions, not device groups, because it signs out every other session. */}
-            <RevokeOtherSessionsButton count={sessionCount - 1} />
+            <RevokeOtherSessionsButton others={countOtherSessions(devices, claims.sid)} />
           </div>
         ) : null}
         {onlyThisSession ? (

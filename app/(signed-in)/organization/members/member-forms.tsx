@@ -3,9 +3,16 @@
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 
 import { useActionFeedback } from "@/components/action-feedback";
+import { useConfirmation } from "@/components/confirmation-scope";
 import { FormField } from "@/components/form-field";
 import { StepUpForm } from "@/components/step-up-form";
-import { dangerButton, primaryButton, secondaryButton, wrapAnywhere } from "@/components/ui";
+import {
+  dangerButton,
+  focusRing,
+  primaryButton,
+  secondaryButton,
+  wrapAnywhere,
+} from "@/components/ui";
 
 import {
   addMemberAction,
@@ -22,8 +29,9 @@ export function MemberActions(props: {
   /** True on the viewer's own row, whose demotion ends the viewer's admin rights. */
   isViewer: boolean;
 }) {
-  const [confirmingDemotion, setConfirmingDemotion] = useState(false);
-  const [confirmingRemoval, setConfirmingRemoval] = useState(false);
+  // Confirmations share one ConfirmationScope on the page, so ids name the member and the step.
+  const [confirmingDemotion, setConfirmingDemotion] = useConfirmation(`demote:${props.userId}`);
+  const [confirmingRemoval, setConfirmingRemoval] = useConfirmation(`remove:${props.userId}`);
   const [roleState, roleAction, rolePending] = useActionState<MemberActionState, FormData>(
     async (previous, form) => {
       const result = await changeRoleAction(previous, form);
@@ -33,11 +41,13 @@ export function MemberActions(props: {
     {},
   );
   const reportOutcome = useActionFeedback();
-  // A removed member's row disappears, so the outcome goes to the list's feedback region.
+  // A removed member's row disappears, so the outcome goes to the list's feedback region,
+  // which takes focus in place of the confirmation's buttons.
   const [, removeAction, removePending] = useActionState<MemberActionState, FormData>(
     async (previous, form) => {
       const result = await removeMemberAction(previous, form);
-      reportOutcome(result);
+      setConfirmingRemoval(false);
+      reportOutcome(result, { focus: true });
       return result;
     },
     {},
@@ -45,12 +55,23 @@ export function MemberActions(props: {
   const [stepUpDismissed, setStepUpDismissed] = useState<MemberActionState | null>(null);
   // Stays mounted while the confirmation shows, so the step-up form can submit it again.
   const roleForm = useRef<HTMLFormElement>(null);
+  const outcomeRef = useRef<HTMLDivElement>(null);
   const nextRole = props.role === "admin" ? "member" : "admin";
   const resubmitRoleChange = useCallback(() => roleForm.current?.requestSubmit(), []);
   const askPassword = roleState.stepUp === true && stepUpDismissed !== roleState;
   const demotionQuestion = props.isViewer
     ? "Make yourself a member? You can no longer manage this organization, and only another admin can make you an admin again."
     : `Make ${props.displayName} a member? They can no longer manage this organization.`;
+
+  // A role change replaces the button that started it and moves the row to its new place in
+  // the sorted list, which drops focus to the page body. Focus goes to the outcome in the
+  // row instead, or to the password field when the change needs one.
+  useEffect(() => {
+    const outcome = outcomeRef.current;
+    if (!outcome) return;
+    if (roleState.stepUp) outcome.querySelector("input")?.focus();
+    else if (roleState.message || roleState.error) outcome.focus();
+  }, [roleState]);
 
   return (
     <div className="flex flex-col items-start gap-2 sm:max-w-[60%] sm:items-end">
@@ -90,15 +111,20 @@ export function MemberActions(props: {
           />
         </form>
       </div>
-      {askPassword ? (
-        <StepUpForm
-          action={`change the role of ${props.displayName}`}
-          onConfirmed={resubmitRoleChange}
-          onCancel={() => setStepUpDismissed(roleState)}
-        />
-      ) : (
-        <Feedback state={roleState} />
-      )}
+      {askPassword || roleState.message || roleState.error ? (
+        // tabIndex -1 lets the effect above focus the outcome without adding a tab stop.
+        <div ref={outcomeRef} tabIndex={-1} className={`rounded-sm ${focusRing}`}>
+          {askPassword ? (
+            <StepUpForm
+              action={`change the role of ${props.displayName}`}
+              onConfirmed={resubmitRoleChange}
+              onCancel={() => setStepUpDismissed(roleState)}
+            />
+          ) : (
+            <Feedback state={roleState} />
+          )}
+        </div>
+      ) : null}
     </div>
   );
 }
