@@ -203,7 +203,7 @@ function formatLine(result) {
   return (
     `  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.latencyP50Ms} ms, ` +
     `p99 ${result.latencyP99Ms} ms, app CPU ${round(result.appCpuMicroseconds)} µs/req, ` +
-    `${result.statementsPer1000.toFixed(0)} statements per 1,000` +
+    `${round(result.statementsPer1000)} statements per 1,000` +
     (failures > 0 ? `, ${failures} FAILED` : "")
   );
 }

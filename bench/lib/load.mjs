@@ -3,7 +3,7 @@
 
 import autocannon from "autocannon";
 
-import { clientBackendPids, readTransactionCount } from "./database.mjs";
+import { postgresServerPids, readTransactionCount } from "./database.mjs";
 import {
   cpuSecondsBetween,
   pidsNamed,
@@ -36,7 +36,7 @@ export async function measureMode(context, mode) {
   }
 
   const serverBefore = readCpuSeconds(processTree(server.pid));
-  const backendsBefore = readCpuSeconds(await clientBackendPids(admin, options.database));
+  const backendsBefore = readCpuSeconds(postgresServerPids());
   const redisBefore = readCpuSeconds(pidsNamed("redis-server"));
   const machineBefore = readMachineBusySeconds();
   const clientBefore = process.cpuUsage();
@@ -44,12 +44,13 @@ export async function measureMode(context, mode) {
   const client = process.cpuUsage(clientBefore);
   const machineBusy = readMachineBusySeconds() - machineBefore;
   const serverAfter = readCpuSeconds(processTree(server.pid));
-  const backendsAfter = readCpuSeconds(await clientBackendPids(admin, options.database));
+  const backendsAfter = readCpuSeconds(postgresServerPids());
   const redisAfter = readCpuSeconds(pidsNamed("redis-server"));
 
   await sleep(options.statsWaitSeconds * 1000);
   const count = await readTransactionCount(admin, options.database);
-  const statements = count - transactions.settled;
+  // Without the wait, late counters land in the next mode, so a run without it has no count.
+  const statements = options.statsWaitSeconds > 0 ? count - transactions.settled : null;
   transactions.settled = count;
 
   const appCpu = cpuSecondsBetween(serverBefore, serverAfter);
@@ -80,7 +81,8 @@ export async function measureMode(context, mode) {
     // programs, and PostgreSQL's background processes.
     otherCpuShare:
       Math.max(0, machineBusy - appCpu - postgresCpu - redisCpu - clientCpu) / result.duration,
-    statementsPer1000: (statements * 1000) / (warmupRequests + result.requests.sent),
+    statementsPer1000:
+      statements === null ? null : (statements * 1000) / (warmupRequests + result.requests.sent),
   };
 }
 

@@ -53,7 +53,9 @@ export function renderPopulation(file) {
 
 function explainArithmetic({ users, refreshIntervalSeconds: interval, runs }) {
   const limitSeconds = (STATEMENTS_PER_1000_TARGET * interval) / 1000;
-  const stateless = runs.filter((row) => row.design === "stateless");
+  const stateless = runs.filter(
+    (row) => row.design === "stateless" && row.statementsPer1000 !== null,
+  );
   const lines = [
     `With Tessera a signed-in user costs one statement per refresh, every ${interval} s, whatever it`,
     `requests in between. A user with a request every R seconds makes ${interval} ÷ R requests per`,

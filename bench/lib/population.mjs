@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 
 import { cookieHeader, SAME_ORIGIN_HEADERS, SESSION_COOKIE, TOKEN_COOKIE } from "./app-session.mjs";
 import {
-  clientBackendPids,
+  postgresServerPids,
   openBenchDatabase,
   readTransactionCount,
   recreateDatabase,
@@ -172,7 +172,8 @@ async function runDesign(context, design, secrets) {
       users: users.length,
       intervalSeconds,
       window,
-      statements: count - settled,
+      // Without the wait for the counters, late statements would land in the next window.
+      statements: options.statsWaitSeconds > 0 ? count - settled : null,
     });
     settled = count;
     log(formatPopulationLine(row));
@@ -212,7 +213,7 @@ function spreadFirstRefreshes(users) {
  * pause between two windows moves no refresh into or out of a window.
  */
 async function runWindow({ send, users, design, intervalSeconds, durationSeconds, context }) {
-  const { server, admin, options } = context;
+  const { server } = context;
   const window = createWindow();
   const stats = {
     requests: 0,
@@ -226,7 +227,7 @@ async function runWindow({ send, users, design, intervalSeconds, durationSeconds
   };
 
   const appBefore = readCpuSeconds(processTree(server.pid));
-  const backendsBefore = readCpuSeconds(await clientBackendPids(admin, options.database));
+  const backendsBefore = readCpuSeconds(postgresServerPids());
   const harnessBefore = process.cpuUsage();
   const started = performance.now();
   for (const user of users) {
@@ -247,10 +248,7 @@ async function runWindow({ send, users, design, intervalSeconds, durationSeconds
   const measuredSeconds = (closed - started) / 1000;
   const harness = process.cpuUsage(harnessBefore);
   const appCpu = cpuSecondsBetween(appBefore, readCpuSeconds(processTree(server.pid)));
-  const postgresCpu = cpuSecondsBetween(
-    backendsBefore,
-    readCpuSeconds(await clientBackendPids(admin, options.database)),
-  );
+  const postgresCpu = cpuSecondsBetween(backendsBefore, readCpuSeconds(postgresServerPids()));
   for (const user of users) user.refreshRemainingMs = Math.max(0, user.refreshAt - closed);
   return {
     ...stats,
@@ -490,8 +488,8 @@ function summarize({ design, users, intervalSeconds, window, statements }) {
     failedRefreshes: window.failedRefreshes,
     refreshesPerSecond: window.refreshes / durationSeconds,
     statements,
-    statementsPerSecond: statements / durationSeconds,
-    statementsPer1000: requests > 0 ? (statements * 1000) / requests : null,
+    statementsPerSecond: statements === null ? null : statements / durationSeconds,
+    statementsPer1000: statements !== null && requests > 0 ? (statements * 1000) / requests : null,
     expectedStatementsPer1000,
     appCpuShare: window.appCpuShare,
     postgresCpuShare: window.postgresCpuShare,
@@ -503,7 +501,7 @@ function formatPopulationLine(row) {
   const failures = row.non2xx + row.errors + row.failedRefreshes;
   return (
     `  ${row.requestsPerSecond.toFixed(0)} req/s, ${row.refreshesPerSecond.toFixed(1)} refreshes/s, ` +
-    `${row.statementsPerSecond.toFixed(1)} statements/s, ` +
+    `${row.statementsPerSecond?.toFixed(1) ?? "-"} statements/s, ` +
     `${row.statementsPer1000?.toFixed(0) ?? "-"} per 1,000 requests ` +
     `(expected ${row.expectedStatementsPer1000?.toFixed(0) ?? "-"}), ` +
     `p50 ${row.latencyP50Ms?.toFixed(1) ?? "-"} ms, app CPU ${(row.appCpuShare * 100).toFixed(0)} %, ` +

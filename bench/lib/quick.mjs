@@ -16,6 +16,7 @@ export function listFailedRequests(results) {
   };
   for (const row of results.middleware ?? []) check("http (middleware)", row);
   for (const row of results.noMiddleware ?? []) check("http (no middleware)", row);
+  for (const row of results.proxy ?? []) check("http (proxy.ts)", row);
   for (const row of results.latency?.modes ?? []) check("latency", row);
   if (results.refresh) check("refresh", results.refresh);
   for (const row of results.population?.runs ?? []) {

@@ -239,6 +239,10 @@ function ratios(rows) {
   ];
 }
 
+// Flags a comparison that rests on a measurement other programs disturbed.
+const disturbedMark = (...rows) =>
+  rows.some((row) => row.disturbed) ? " (from a disturbed measurement: treat as noise)" : "";
+
 const totalCpu = (row) =>
   (row.appCpuMicroseconds ?? 0) +
   (row.postgresCpuMicroseconds ?? 0) +
@@ -256,16 +260,16 @@ function compareWithLookups(byMode, statelessName, dbName, redisName, floorName)
     if (!other) continue;
     lines.push(
       `- ${statelessName} against ${name}: ${fixed(stateless.requestsPerSecond / other.requestsPerSecond, 2)}× the requests per second; ` +
-        `${fixed(totalCpu(other), 0)} µs against ${fixed(totalCpu(stateless), 0)} µs of CPU per request ` +
-        `(app plus ${store}), ${fixed(other.statementsPer1000, 0)} against ` +
-        `${fixed(stateless.statementsPer1000, 0)} statements per 1,000 requests.`,
+        `${fixed(totalCpu(stateless), 0)} µs against ${fixed(totalCpu(other), 0)} µs of CPU per request ` +
+        `(app plus ${store}), ${fixed(stateless.statementsPer1000, 0)} against ` +
+        `${fixed(other.statementsPer1000, 0)} statements per 1,000 requests${disturbedMark(stateless, other)}.`,
     );
   }
   const floor = byMode[floorName];
   if (floor) {
     lines.push(
       `- ${statelessName} against ${floorName}: ${fixed(stateless.requestsPerSecond / floor.requestsPerSecond, 2)}× the requests per second; ` +
-        `${fixed(stateless.appCpuMicroseconds, 0)} µs against ${fixed(floor.appCpuMicroseconds, 0)} µs of app CPU per request.`,
+        `${fixed(stateless.appCpuMicroseconds, 0)} µs against ${fixed(floor.appCpuMicroseconds, 0)} µs of app CPU per request${disturbedMark(stateless, floor)}.`,
     );
   }
   return lines;
@@ -427,17 +431,23 @@ function renderMethod() {
     "- load generator CPU: autocannon's share of one core over the measured seconds; it runs in",
     "  the harness's process, on the same two cores as everything it measures.",
     "- other CPU: busy time of the whole machine (/proc/stat) that none of the measured processes",
-    "  used, as a share of one core: other programs, and PostgreSQL's background writers. A mode",
-    '  above 20 % is measured again, up to three times; "(disturbed)" marks one that stayed above.',
-    "- PostgreSQL CPU: the same for the server processes of the app's connections to",
-    "  `tessera_bench` (pids from pg_stat_activity). Redis CPU: the `redis-server` process, which",
-    "  other programs on this machine may also use.",
+    "  used, as a share of one core. A mode above 20 % of a core, or measured while a build, CI",
+    '  or Playwright run was active, is measured again, up to three times; "(disturbed)" marks',
+    "  one that stayed so, and a comparison that rests on it says so.",
+    "- PostgreSQL CPU: the same for every PostgreSQL server process on the machine: the backends",
+    "  serving the app and the WAL writer, checkpointer and autovacuum that its writes keep busy.",
+    "  Redis CPU: the `redis-server` process. Other programs using either would count too.",
     "- statements per 1,000 requests: committed plus rolled-back transactions of `tessera_bench` in",
     "  pg_stat_database over warm-up and measurement, read after waiting for PostgreSQL to publish",
     "  its counters. Every statement of these modes runs alone in its own transaction, so",
     "  transactions are statements here. pg_stat_statements is not loaded on this server.",
-    "- The token lives 3600 s (the maximum TOKEN_TTL_SECONDS) so one token lasts the run. Tessera's",
-    "  verifier caches a verified token until it expires, so the stateless modes measure cache hits;",
-    "  the first verification of each token costs what the verification table shows.",
+    "- In the http and latency suites the token lives 3600 s (the maximum TOKEN_TTL_SECONDS) so one",
+    "  token lasts the run, and their statement counts leave out refreshes. Tessera's verifier",
+    "  caches a verified token until it expires, so the stateless modes measure cache hits; the first",
+    "  verification of each token costs what the verification table shows. The population suite",
+    "  uses 60 s tokens with refreshes, so its counts include them.",
+    "- p50 and p99 are measured with 16 connections that each send the next request as soon as the",
+    "  last one is answered, so at saturation p50 is close to 16 ÷ req/s: latency differences in",
+    "  these tables follow throughput rather than show one request's own wait.",
   ];
 }

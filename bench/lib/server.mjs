@@ -2,6 +2,7 @@
 // process group so that stopping one also stops every process it started.
 
 import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,8 +10,14 @@ import path from "node:path";
 
 import { buildVariant, fingerprintSources } from "../../scripts/build-variant.mjs";
 
-/** Folder of the benchmark's own build of each variant, apart from the e2e suite's. */
-export const variantDir = (variant) => path.join(tmpdir(), `tessera-bench-${variant}`);
+/**
+ * Folder of the benchmark's own build of a variant, apart from the e2e suite's. It is named
+ * after the checkout too, so that two clones on one machine never rebuild each other's.
+ */
+export function variantDir(appDir, variant) {
+  const checkout = createHash("sha256").update(path.resolve(appDir)).digest("hex").slice(0, 8);
+  return path.join(tmpdir(), `tessera-bench-${variant}-${checkout}`);
+}
 
 const FINGERPRINT_FILE = ".bench-source-fingerprint";
 
@@ -40,7 +47,7 @@ export function ensureBuild(appDir, log) {
  * building it when it is missing or the app's sources changed since it was built.
  */
 export function ensureVariantBuild(appDir, variant, log) {
-  const targetDir = variantDir(variant);
+  const targetDir = variantDir(appDir, variant);
   const fingerprint = fingerprintSources(appDir);
   const stamp = path.join(targetDir, FINGERPRINT_FILE);
   const built = existsSync(path.join(targetDir, ".next", "BUILD_ID"));
