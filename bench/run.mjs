@@ -50,7 +50,7 @@ import {
 import { runScaleBenchmark } from "./seed-scale.mjs";
 import { runVerifyBenchmark } from "./verify.mjs";
 
-// Where each build's results are kept in the stored http results.
+// Key of each variant build's rows in the stored http results.
 const RESULT_KEYS = { "no-middleware": "noMiddleware", proxy: "proxy" };
 
 // Longest TOKEN_TTL_SECONDS the app accepts, so one token lasts the whole run.
@@ -184,7 +184,7 @@ async function runServerSuites(options, admin) {
       }
     });
 
-    // Each variant gets its own port, so a server that is slow to stop cannot collide.
+    // Each variant gets its own port, so a server still stopping does not block the next one.
     const variantPorts = { "no-middleware": options.basePort + 1, proxy: options.basePort + 3 };
     for (const [build, dir] of Object.entries(variantDirs)) {
       out[RESULT_KEYS[build]] = await withServer(

@@ -459,7 +459,7 @@ function summarize({ design, users, intervalSeconds, window, statements }) {
     latencies.length === 0
       ? null
       : latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))];
-  // Users fall behind the set interval when the server answers slower than that, so the
+  // Users fall behind the set interval when the server responds slower than that, so the
   // expectation uses the interval they achieved.
   const achievedIntervalSeconds = requests > 0 ? (users * durationSeconds) / requests : null;
   let expectedStatementsPer1000 = 1000;

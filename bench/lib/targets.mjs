@@ -43,10 +43,10 @@ export function renderTargets(stored) {
     "|---|---|---|",
     ...rows.map(([target, { figure, status }]) => `| ${target} | ${figure} | ${status} |`),
     "",
-    "Why a target is missed is explained in the section of its suite. Two cautions: one run of",
-    "a mode differs from the next by up to about 15 % in requests per second, so a ratio that",
-    "misses by less than that is within noise; and the latency figures are whole milliseconds",
-    "taken at saturation, so their difference follows throughput more than the added round trip.",
+    "Why a target is missed is explained in the section of its suite. One run of a mode differs",
+    "from the next by up to about 15 % in requests per second, so a ratio that misses by less",
+    "than that is within noise. The latency figures are whole milliseconds taken at saturation,",
+    "so their difference follows throughput more than the added round trip.",
   ];
 }
 
